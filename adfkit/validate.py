@@ -1,0 +1,578 @@
+"""Strict ADF validation: every problem Jira would reject, with a JSON Pointer to it.
+
+Rules come from the spec table (``adfkit.spec``): the published JSON schema folded by
+node type, the editor's mark rules, and the few places where adfkit is stricter than
+every Atlassian reference (unsafe URLs, non-integer counts, lone surrogates, NaN).
+``docs/validation.md`` lists every error code with an example.
+
+Two tiers keep valid documents cheap. The walker asks ``_node_ok`` (booleans only, no
+error objects, no paths) about each node; only a node it does not accept is handed to
+``_node_errors``, the complete explainer that builds messages and JSON Pointers. The
+explainer is the authority: ``_node_ok`` may turn a valid node away (the explainer
+then finds nothing), but must never accept an invalid one; the property tests in
+``tests/test_validate_fastpath.py`` hold the two together.
+
+The walk is iterative, so any nesting depth gets a verdict rather than a
+RecursionError, and cyclic Python structures are reported rather than looped over.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache, lru_cache
+from typing import Any, Final
+
+from adfkit.errors import InvalidDocument, ValidationError
+from adfkit.spec import MARKS, NODES, ROOT_TYPE, SAFE_URL_PREFIXES, AttrsSpec, NodeSpec, ValueSpec
+
+__all__ = ["is_valid", "iter_errors", "validate"]
+
+MarkAlternatives = tuple[frozenset[str], ...]
+"""The mark sets a node may carry where it stands; ``None`` where the parent does not
+allow the node at all (its marks are then checked one by one, not as a set)."""
+
+_NODE_KEYS: Final = {
+    t: frozenset(
+        ["type"]
+        + (["attrs"] if s.attrs else [])
+        + (["content"] if s.content else [])
+        + (["marks"] if s.marks else [])
+        + list(s.properties)
+    )
+    for t, s in NODES.items()
+}
+_MARK_KEYS: Final = frozenset(["type", "attrs"])
+_JSON_TYPES: Final = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "a boolean",
+    "array": "an array",
+    "object": "an object",
+}
+
+
+# --- small helpers ---------------------------------------------------------------------
+
+
+def _escape(token: str | int) -> str:
+    """One RFC 6901 reference token."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _describe(value: object) -> str:
+    """A short, quoted rendering of a found value for messages."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return f"a Python {type(value).__name__}"
+
+
+def _names(items: object) -> str:
+    names = sorted(str(i) for i in items)  # type: ignore[attr-defined]
+    return ", ".join(names) if names else "none"
+
+
+def _is_number(value: object) -> bool:
+    return type(value) is int or type(value) is float
+
+
+def _string_problem(value: str) -> str | None:
+    """Why a string cannot travel to Jira, or None. Checked on every string."""
+    if value.isascii():
+        return "contains U+0000 (NUL)" if "\x00" in value else None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = value[exc.start]
+        return f"contains a lone surrogate U+{ord(bad):04X} at index {exc.start}"
+    return "contains U+0000 (NUL)" if "\x00" in value else None
+
+
+_CONTROL: Final = re.compile(r"[\x00-\x20\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _url_problem(url: str) -> str | None:
+    """Why ``url`` is not safe to put behind a link, or None.
+
+    Atlassian's check tests its allow-list line by line (its regexes carry the
+    multiline flag), so ``javascript:alert(1)\\nhttps://x`` passes there. Here the whole
+    trimmed value must start with an allowed prefix, and may contain no control
+    characters or whitespace at all: browsers strip tabs and newlines inside URLs,
+    which is how ``java\\nscript:`` tricks work.
+    """
+    trimmed = url.strip(" \t\n\r\f\v")
+    if not trimmed:
+        return None  # an empty href links nowhere; every reference accepts it
+    if _CONTROL.search(trimmed):
+        return "contains whitespace or control characters"
+    lowered = trimmed.lower()
+    if lowered.startswith(SAFE_URL_PREFIXES):
+        return None
+    scheme = trimmed.split(":", 1)[0] if ":" in trimmed else None
+    if scheme and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return f"uses the scheme {scheme!r}, which is not on the allow-list"
+    return "is relative; use an absolute URL (https://...), a path starting with /, or #anchor"
+
+
+# --- the complete explainer --------------------------------------------------------------
+
+
+def _value_errors(
+    value: object, spec: ValueSpec, path: str, name: str
+) -> Iterator[ValidationError]:
+    """Errors of one attribute (or ``version``/``text``) value against its spec."""
+    if spec.kind == "any":
+        yield from _json_errors(value, path, name)
+        return
+    kind = spec.kind
+    ok_type = (
+        isinstance(value, str)
+        if kind == "string"
+        else _is_number(value)
+        if kind in ("number", "integer")
+        else type(value) is bool
+        if kind == "boolean"
+        else isinstance(value, list)
+        if kind == "array"
+        else isinstance(value, dict)
+    )
+    if not ok_type:
+        yield ValidationError(
+            "WRONG_TYPE", path, f"`{name}` must be {_JSON_TYPES[kind]}; found {_describe(value)}"
+        )
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        yield ValidationError(
+            "NOT_FINITE", path, f"`{name}` must be a finite number; found {value!r} (not JSON)"
+        )
+        return
+    if isinstance(value, str):
+        problem = _string_problem(value)
+        if problem:
+            yield ValidationError("INVALID_STRING", path, f"`{name}` {problem}")
+            return
+    if spec.enum is not None and value not in spec.enum:
+        allowed = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in spec.enum)
+        if len(spec.enum) == 1:
+            msg = f"`{name}` must be {allowed}; found {_describe(value)}"
+        else:
+            msg = f"`{name}` must be one of {allowed}; found {_describe(value)}"
+        yield ValidationError("NOT_IN_ENUM", path, msg)
+        return
+    if kind == "integer" and isinstance(value, float) and not value.is_integer():
+        yield ValidationError(
+            "NOT_INTEGER", path, f"`{name}` must be a whole number; found {value!r}"
+        )
+        return
+    if _is_number(value):
+        number = float(value)  # type: ignore[arg-type]
+        if spec.minimum is not None and number < spec.minimum:
+            yield ValidationError(
+                "OUT_OF_RANGE", path, f"`{name}` must be at least {spec.minimum:g}; found {value!r}"
+            )
+        elif spec.maximum is not None and number > spec.maximum:
+            yield ValidationError(
+                "OUT_OF_RANGE", path, f"`{name}` must be at most {spec.maximum:g}; found {value!r}"
+            )
+        return
+    if isinstance(value, str):
+        if spec.min_length is not None and len(value) < spec.min_length:
+            yield ValidationError("EMPTY_STRING", path, f"`{name}` must not be empty")
+        elif spec.pattern is not None and not _pattern(spec.pattern).search(value):
+            yield ValidationError(
+                "PATTERN_MISMATCH",
+                path,
+                f"`{name}` must match /{spec.pattern}/; found {_describe(value)}",
+            )
+        elif spec.url:
+            problem = _url_problem(value)
+            if problem:
+                yield ValidationError("UNSAFE_URL", path, f"`{name}` {_describe(value)} {problem}")
+        return
+    if isinstance(value, list):
+        if spec.min_items is not None and len(value) < spec.min_items:
+            yield ValidationError(
+                "TOO_SHORT",
+                path,
+                f"`{name}` needs at least {spec.min_items} item(s); found {len(value)}",
+            )
+        if spec.items is not None:
+            for i, item in enumerate(value):
+                yield from _value_errors(item, spec.items, f"{path}/{i}", f"{name}[{i}]")
+        return
+    if isinstance(value, dict) and spec.properties is not None:
+        yield from _object_errors(value, spec.properties, spec.required, path, name)
+
+
+@cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _object_errors(
+    obj: Mapping[object, object],
+    properties: Mapping[str, ValueSpec],
+    required: frozenset[str],
+    path: str,
+    owner: str,
+) -> Iterator[ValidationError]:
+    """Errors of a closed object (an ``attrs`` or a structured attribute value)."""
+    for key in obj:
+        if key not in properties:
+            yield ValidationError(
+                "UNKNOWN_ATTRIBUTE",
+                f"{path}/{_escape(str(key))}",
+                f"{owner} has no attribute {_describe(key)}; allowed: {_names(properties)}",
+            )
+    for key in sorted(required - obj.keys()):
+        yield ValidationError("MISSING_ATTRIBUTE", path, f"{owner} requires the attribute `{key}`")
+    for key, spec in properties.items():
+        if key in obj:
+            yield from _value_errors(obj[key], spec, f"{path}/{_escape(key)}", key)
+
+
+def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationError]:
+    """Errors in an opaque JSON value (extension parameters, card data): anything that
+    JSON cannot carry. Iterative, and safe on self-referencing structures."""
+    stack: list[tuple[object, str, tuple[int, ...]]] = [(value, path, ())]
+    while stack:
+        item, where, ancestors = stack.pop()
+        if item is None or type(item) is bool or type(item) is int:
+            continue
+        if isinstance(item, str):
+            problem = _string_problem(item)
+            if problem:
+                yield ValidationError("INVALID_STRING", where, f"a string in `{name}` {problem}")
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                yield ValidationError(
+                    "NOT_FINITE", where, f"`{name}` holds {item!r}, which JSON cannot carry"
+                )
+        elif isinstance(item, list | dict):
+            if id(item) in ancestors:
+                yield ValidationError("CYCLE", where, f"`{name}` contains itself")
+                continue
+            inner = (*ancestors, id(item))
+            if isinstance(item, list):
+                for i in range(len(item) - 1, -1, -1):
+                    stack.append((item[i], f"{where}/{i}", inner))
+            else:
+                for key in reversed(list(item)):
+                    if not isinstance(key, str):
+                        yield ValidationError(
+                            "WRONG_TYPE", where, f"`{name}` has a non-string key {_describe(key)}"
+                        )
+                        continue
+                    problem = _string_problem(key)
+                    if problem:
+                        yield ValidationError(
+                            "INVALID_STRING", where, f"a key in `{name}` {problem}"
+                        )
+                    stack.append((item[key], f"{where}/{_escape(key)}", inner))
+        else:
+            yield ValidationError(
+                "WRONG_TYPE", where, f"`{name}` holds {_describe(item)}, which is not JSON"
+            )
+
+
+def _attrs_errors(
+    attrs: object, alternatives: Sequence[AttrsSpec], path: str, owner: str
+) -> Iterator[ValidationError]:
+    """Errors of an ``attrs`` value against one or several allowed shapes."""
+    if not isinstance(attrs, dict):
+        yield ValidationError(
+            "WRONG_TYPE", path, f"`attrs` of {owner} must be an object; found {_describe(attrs)}"
+        )
+        return
+    results = [
+        list(_object_errors(attrs, alt.properties, alt.required, path, f"{owner}"))
+        for alt in alternatives
+    ]
+    if any(not r for r in results):
+        return
+
+    # Several shapes and none fits: explain against the one the input seems to aim at
+    # (a matching enum such as media's type="external" decides, then present keys).
+    def aim(i: int) -> tuple[int, int, int]:
+        alt = alternatives[i]
+        enum_hits = sum(
+            1
+            for k, v in alt.properties.items()
+            if v.enum is not None and k in attrs and attrs[k] in v.enum
+        )
+        present = len(alt.required & attrs.keys())
+        return (-enum_hits, -present, len(results[i]))
+
+    best = min(range(len(alternatives)), key=aim)
+    yield from results[best]
+
+
+def _marks_errors(
+    marks: object, alternatives: MarkAlternatives | None, path: str, owner: str
+) -> Iterator[ValidationError]:
+    """Errors of a node's ``marks`` array where the node stands."""
+    if not isinstance(marks, list):
+        yield ValidationError(
+            "WRONG_TYPE", path, f"`marks` of {owner} must be an array; found {_describe(marks)}"
+        )
+        return
+    if not marks:
+        yield ValidationError(
+            "EMPTY_MARKS",
+            path,
+            f"`marks` of {owner} is an empty array, which Atlassian's validator rejects; "
+            "leave `marks` out instead",
+        )
+        return
+    allowed = frozenset().union(*alternatives) if alternatives is not None else None
+    seen: list[tuple[str, object, int]] = []
+    for i, mark in enumerate(marks):
+        mpath = f"{path}/{i}"
+        if not isinstance(mark, dict):
+            yield ValidationError(
+                "NOT_A_MARK", mpath, f"expected a mark object; found {_describe(mark)}"
+            )
+            continue
+        mtype = mark.get("type")
+        if not isinstance(mtype, str) or mtype not in MARKS:
+            found = "no `type`" if "type" not in mark else f"type {_describe(mtype)}"
+            yield ValidationError(
+                "UNKNOWN_MARK", mpath, f"unknown mark with {found}; known marks: {_names(MARKS)}"
+            )
+            continue
+        mspec = MARKS[mtype]
+        if allowed is not None and mtype not in allowed:
+            yield ValidationError(
+                "MARK_NOT_ALLOWED",
+                mpath,
+                f"`{mtype}` is not allowed on {owner}; allowed: {_names(allowed)}",
+            )
+        for key in mark:
+            if key not in _MARK_KEYS or (key == "attrs" and not mspec.attrs):
+                yield ValidationError(
+                    "UNKNOWN_PROPERTY",
+                    f"{mpath}/{_escape(str(key))}",
+                    f"mark `{mtype}` has no property {_describe(key)}",
+                )
+        if "attrs" in mark and mspec.attrs:
+            yield from _attrs_errors(
+                mark["attrs"], mspec.attrs, f"{mpath}/attrs", f"mark `{mtype}`"
+            )
+        elif mspec.attrs_required:
+            yield ValidationError("MISSING_PROPERTY", mpath, f"mark `{mtype}` requires `attrs`")
+        for other_type, other_attrs, j in seen:
+            if other_type == mtype and (
+                other_attrs == mark.get("attrs") or mtype in mspec.excludes
+            ):
+                yield ValidationError(
+                    "DUPLICATE_MARK", mpath, f"`{mtype}` is already applied at {path}/{j}"
+                )
+                break
+            if other_type != mtype and (
+                other_type in mspec.excludes or mtype in MARKS[other_type].excludes
+            ):
+                yield ValidationError(
+                    "MARKS_CONFLICT",
+                    mpath,
+                    f"`{mtype}` cannot be combined with `{other_type}` ({path}/{j})",
+                )
+                break
+            if (
+                alternatives is not None
+                and other_type in allowed  # type: ignore[operator]
+                and mtype in allowed  # type: ignore[operator]
+                and not any({mtype, other_type} <= alt for alt in alternatives)
+            ):
+                yield ValidationError(
+                    "MARKS_CONFLICT",
+                    mpath,
+                    f"`{mtype}` cannot be combined with `{other_type}` ({path}/{j}) on {owner}",
+                )
+                break
+        seen.append((mtype, mark.get("attrs"), i))
+
+
+def _node_errors(
+    node: dict[object, object],
+    spec: NodeSpec,
+    alts: MarkAlternatives | None,
+    parent: str | None,
+    path: str,
+) -> Iterator[ValidationError]:
+    """Every problem of one node's own properties and of its list of children (child
+    types, counts, positions). Children's insides are the walker's business."""
+    ntype = spec.type
+    owner = f"`{ntype}`"
+    keys = _NODE_KEYS[ntype]
+    for key in node:
+        if key not in keys:
+            yield ValidationError(
+                "UNKNOWN_PROPERTY",
+                f"{path}/{_escape(str(key))}",
+                f"{owner} has no property {_describe(key)}; allowed: {_names(keys)}",
+            )
+    for key in sorted(spec.required - node.keys()):
+        yield ValidationError("MISSING_PROPERTY", path, f"{owner} requires `{key}`")
+    for key, vspec in spec.properties.items():
+        if key in node:
+            yield from _value_errors(node[key], vspec, f"{path}/{key}", key)
+    if spec.attrs and "attrs" in node:
+        yield from _attrs_errors(node["attrs"], spec.attrs, f"{path}/attrs", owner)
+    if "marks" in node:
+        where = f"{owner} inside `{parent}`" if parent else owner
+        yield from _marks_errors(node["marks"], alts if spec.marks else (), f"{path}/marks", where)
+    if spec.content is not None and "content" in node:
+        yield from _content_errors(node["content"], spec, f"{path}/content")
+
+
+def _content_errors(content: object, spec: NodeSpec, path: str) -> Iterator[ValidationError]:
+    cspec = spec.content
+    assert cspec is not None
+    owner = f"`{spec.type}`"
+    if not isinstance(content, list):
+        yield ValidationError(
+            "WRONG_TYPE", path, f"`content` of {owner} must be an array; found {_describe(content)}"
+        )
+        return
+    n = len(content)
+    if n < cspec.min_items:
+        yield ValidationError(
+            "TOO_FEW_CHILDREN",
+            path,
+            f"{owner} needs at least {cspec.min_items} child node(s); found {n}; "
+            f"allowed: {_names(cspec.children)}",
+        )
+    if cspec.max_items is not None and n > cspec.max_items:
+        yield ValidationError(
+            "TOO_MANY_CHILDREN",
+            path,
+            f"{owner} takes at most {cspec.max_items} child node(s); found {n}",
+        )
+    for i, child in enumerate(content):
+        cpath = f"{path}/{i}"
+        if not isinstance(child, dict):
+            yield ValidationError(
+                "NOT_A_NODE",
+                cpath,
+                f"expected a node object inside {owner}; found {_describe(child)}",
+            )
+            continue
+        ctype = child.get("type")
+        if not isinstance(ctype, str) or ctype not in NODES:
+            yield _unknown_node(child, cpath)
+            continue
+        if ctype not in cspec.children:
+            yield ValidationError(
+                "NODE_NOT_ALLOWED",
+                cpath,
+                f"`{ctype}` is not allowed inside {owner}; allowed: {_names(cspec.children)}",
+            )
+        elif cspec.prefix and i < len(cspec.prefix) and ctype not in cspec.prefix[i]:
+            yield ValidationError(
+                "WRONG_POSITION",
+                cpath,
+                f"`{ctype}` cannot be child {i} of {owner}; expected: {_names(cspec.prefix[i])}",
+            )
+
+
+def _unknown_node(node: Mapping[object, object], path: str) -> ValidationError:
+    if "type" not in node:
+        return ValidationError("MISSING_TYPE", path, "node has no `type`")
+    return ValidationError(
+        "UNKNOWN_NODE",
+        path,
+        f"unknown node type {_describe(node['type'])}; known types: {_names(NODES)}",
+    )
+
+
+# --- the walk ----------------------------------------------------------------------------
+
+# A frame is (node, spec, mark alternatives, parent frame or None, index in the parent's
+# content). Frames are plain tuples: one is made per container node on the hot path.
+_Frame = tuple[dict[object, object], NodeSpec, "MarkAlternatives | None", Any, int]
+
+
+def _pointer(frame: _Frame) -> str:
+    """The JSON Pointer of a frame's node, built on the way up."""
+    indices: list[int] = []
+    f: _Frame = frame
+    while f[3] is not None:
+        indices.append(f[4])
+        f = f[3]
+    return "".join(f"/content/{i}" for i in reversed(indices))
+
+
+def iter_errors(doc: object) -> Iterator[ValidationError]:
+    """Yield every problem in ``doc`` (a parsed JSON value), parents before children.
+
+    Never raises on bad input: any value, at any depth, gets errors or none.
+    """
+    if not isinstance(doc, dict):
+        yield ValidationError(
+            "NOT_A_NODE", "", f"expected an ADF document object; found {_describe(doc)}"
+        )
+        return
+    rtype = doc.get("type")
+    if not isinstance(rtype, str) or rtype not in NODES:
+        yield _unknown_node(doc, "")
+        return
+    if rtype != ROOT_TYPE:
+        yield ValidationError("ROOT_NOT_DOC", "", f"the root must be a `doc` node; found `{rtype}`")
+    root: _Frame = (doc, NODES[rtype], (), None, 0)
+    stack: list[_Frame] = [root]
+    containers: set[int] = set()
+    while stack:
+        frame = stack.pop()
+        node, spec, alts, parent, _index = frame
+        parent_type = parent[1].type if parent is not None else None
+        yield from _node_errors(node, spec, alts, parent_type, _pointer(frame))
+        cspec = spec.content
+        content = node.get("content") if cspec is not None else None
+        if not isinstance(content, list) or cspec is None:
+            continue
+        if id(node) in containers and _is_ancestor(node, frame):
+            yield ValidationError("CYCLE", _pointer(frame), f"`{spec.type}` contains itself")
+            continue
+        containers.add(id(node))
+        child_marks = cspec.child_marks
+        for i in range(len(content) - 1, -1, -1):
+            child = content[i]
+            if isinstance(child, dict):
+                ctype = child.get("type")
+                if isinstance(ctype, str) and ctype in NODES:
+                    stack.append((child, NODES[ctype], child_marks.get(ctype), frame, i))
+
+
+def _is_ancestor(node: object, frame: _Frame) -> bool:
+    f: _Frame | None = frame[3]
+    while f is not None:
+        if f[0] is node:
+            return True
+        f = f[3]
+    return False
+
+
+def is_valid(doc: object) -> bool:
+    """Whether ``doc`` is a valid ADF document."""
+    return next(iter_errors(doc), None) is None
+
+
+def validate(doc: object) -> None:
+    """Raise ``InvalidDocument`` carrying every error if ``doc`` is not valid ADF."""
+    errors = list(iter_errors(doc))
+    if errors:
+        raise InvalidDocument(errors)
