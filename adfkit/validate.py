@@ -404,6 +404,16 @@ def _marks_errors(
                 )
                 break
         seen.append((mtype, mark.get("attrs"), i))
+    if alternatives and len(seen) == len(marks) and len(seen) > 2:
+        # Pairs may each fit an alternative while the whole set fits none.
+        types = frozenset(t for t, _a, _i in seen)
+        if types <= allowed and not any(types <= alt for alt in alternatives):  # type: ignore[operator]
+            yield ValidationError(
+                "MARKS_CONFLICT",
+                path,
+                f"marks {_names(types)} cannot all be combined on {owner}; "
+                f"allowed together: {' or '.join('(' + _names(a) + ')' for a in alternatives)}",
+            )
 
 
 def _node_errors(
@@ -499,6 +509,111 @@ def _unknown_node(node: Mapping[object, object], path: str) -> ValidationError:
     )
 
 
+# --- the fast acceptor -------------------------------------------------------------------
+# Booleans only. Each function may answer False for a valid value (the explainer then
+# finds nothing), never True for an invalid one.
+
+_MISSING: Final = object()
+_REQUIRED: Final = {t: s.required for t, s in NODES.items()}
+_COMBOS: dict[tuple[MarkAlternatives, tuple[str, ...]], bool] = {}
+
+
+def _value_ok(value: object, spec: ValueSpec) -> bool:
+    kind = spec.kind
+    if kind == "string":
+        if type(value) is not str:
+            return False
+        if not (value.isascii() and "\x00" not in value) and _string_problem(value) is not None:
+            return False
+        if spec.enum is not None:
+            return value in spec.enum
+        return (
+            (spec.min_length is None or len(value) >= spec.min_length)
+            and (spec.pattern is None or _pattern(spec.pattern).search(value) is not None)
+            and (not spec.url or _url_problem(value) is None)
+        )
+    if kind == "number" or kind == "integer":
+        if type(value) is int:
+            number = float(value)
+        elif type(value) is float and math.isfinite(value):
+            if kind == "integer" and not value.is_integer():
+                return False
+            number = value
+        else:
+            return False
+        return (
+            (spec.enum is None or value in spec.enum)
+            and (spec.minimum is None or number >= spec.minimum)
+            and (spec.maximum is None or number <= spec.maximum)
+        )
+    if kind == "boolean":
+        return type(value) is bool
+    return next(_value_errors(value, spec, "", ""), None) is None  # rare shapes: ask the explainer
+
+
+def _attrs_ok(attrs: object, alternatives: tuple[AttrsSpec, ...]) -> bool:
+    if type(attrs) is not dict:
+        return False
+    keys = attrs.keys()
+    for alt in alternatives:
+        props = alt.properties
+        if keys <= props.keys() and alt.required <= keys:
+            for key, value in attrs.items():
+                if not _value_ok(value, props[key]):
+                    break
+            else:
+                return True
+    return False
+
+
+def _marks_ok(marks: object, alts: MarkAlternatives | None) -> bool:
+    if type(marks) is not list or not marks or alts is None:
+        return False
+    types: list[str] = []
+    for mark in marks:
+        if type(mark) is not dict:
+            return False
+        mtype = mark.get("type")
+        mspec = MARKS.get(mtype) if type(mtype) is str else None
+        if mspec is None:
+            return False
+        if "attrs" in mark:
+            if not mspec.attrs or len(mark) != 2 or not _attrs_ok(mark["attrs"], mspec.attrs):
+                return False
+        elif mspec.attrs_required or len(mark) != 1:
+            return False
+        types.append(mspec.type)
+    if len(types) > 4:
+        return _combo_ok(alts, tuple(types))
+    key = (alts, tuple(types))
+    verdict = _COMBOS.get(key)
+    if verdict is None:
+        verdict = _COMBOS[key] = _combo_ok(alts, key[1])
+    return verdict
+
+
+def _combo_ok(alts: MarkAlternatives, types: tuple[str, ...]) -> bool:
+    """Whether these distinct mark types may share a node where ``alts`` applies."""
+    kinds = frozenset(types)
+    if len(kinds) != len(types) or not any(kinds <= alt for alt in alts):
+        return False
+    return not any(MARKS[t].excludes & (kinds - {t}) for t in kinds)
+
+
+def _node_ok(node: dict[object, object], spec: NodeSpec, alts: MarkAlternatives | None) -> bool:
+    """The node's own properties (not its children, which the walker checks)."""
+    ntype = spec.type
+    keys = node.keys()
+    if not (keys <= _NODE_KEYS[ntype] and _REQUIRED[ntype] <= keys):
+        return False
+    for key, vspec in spec.properties.items():
+        if key in node and not _value_ok(node[key], vspec):
+            return False
+    if "attrs" in node and not _attrs_ok(node["attrs"], spec.attrs):
+        return False
+    return "marks" not in node or _marks_ok(node["marks"], alts)
+
+
 # --- the walk ----------------------------------------------------------------------------
 
 # A frame is (node, spec, mark alternatives, parent frame or None, index in the parent's
@@ -521,6 +636,11 @@ def iter_errors(doc: object) -> Iterator[ValidationError]:
 
     Never raises on bad input: any value, at any depth, gets errors or none.
     """
+    return _walk(doc, fast=True)
+
+
+def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
+    """The iterative walk. ``fast=False`` explains every node (tests compare the two)."""
     if not isinstance(doc, dict):
         yield ValidationError(
             "NOT_A_NODE", "", f"expected an ADF document object; found {_describe(doc)}"
@@ -532,29 +652,64 @@ def iter_errors(doc: object) -> Iterator[ValidationError]:
         return
     if rtype != ROOT_TYPE:
         yield ValidationError("ROOT_NOT_DOC", "", f"the root must be a `doc` node; found `{rtype}`")
-    root: _Frame = (doc, NODES[rtype], (), None, 0)
-    stack: list[_Frame] = [root]
+    stack: list[_Frame] = [(doc, NODES[rtype], (), None, 0)]
     containers: set[int] = set()
+    text_keys = _NODE_KEYS["text"]
+    missing = _MISSING
     while stack:
         frame = stack.pop()
         node, spec, alts, parent, _index = frame
-        parent_type = parent[1].type if parent is not None else None
-        yield from _node_errors(node, spec, alts, parent_type, _pointer(frame))
+        ok = fast and _node_ok(node, spec, alts)
         cspec = spec.content
         content = node.get("content") if cspec is not None else None
-        if not isinstance(content, list) or cspec is None:
+        if cspec is None or type(content) is not list:
+            if not ok:
+                yield from _node_errors(
+                    node, spec, alts, parent and parent[1].type, _pointer(frame)
+                )
             continue
         if id(node) in containers and _is_ancestor(node, frame):
             yield ValidationError("CYCLE", _pointer(frame), f"`{spec.type}` contains itself")
             continue
         containers.add(id(node))
+        n = len(content)
+        if (
+            n < cspec.min_items
+            or cspec.prefix
+            or (cspec.max_items is not None and n > cspec.max_items)
+        ):
+            ok = False
+        allowed = cspec.children
         child_marks = cspec.child_marks
-        for i in range(len(content) - 1, -1, -1):
+        text_alts = child_marks.get("text")
+        children: list[_Frame] = []
+        for i in range(n):
             child = content[i]
-            if isinstance(child, dict):
-                ctype = child.get("type")
-                if isinstance(ctype, str) and ctype in NODES:
-                    stack.append((child, NODES[ctype], child_marks.get(ctype), frame, i))
+            if type(child) is not dict:
+                ok = False
+                continue
+            ctype = child.get("type")
+            if type(ctype) is not str or ctype not in allowed:
+                ok = False
+                if type(ctype) is str and ctype in NODES:
+                    children.append((child, NODES[ctype], None, frame, i))
+                continue
+            if fast and ctype == "text" and child.keys() <= text_keys:
+                # Text is most of a document: accept the common case without a frame.
+                text = child.get("text")
+                if (
+                    type(text) is str
+                    and text
+                    and ((text.isascii() and "\x00" not in text) or _string_problem(text) is None)
+                ):
+                    marks = child.get("marks", missing)
+                    if marks is missing or _marks_ok(marks, text_alts):
+                        continue
+            children.append((child, NODES[ctype], child_marks[ctype], frame, i))
+        if not ok:
+            yield from _node_errors(node, spec, alts, parent and parent[1].type, _pointer(frame))
+        children.reverse()
+        stack.extend(children)
 
 
 def _is_ancestor(node: object, frame: _Frame) -> bool:
