@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from adfkit.spec import AttrsSpec, ContentSpec, MarkSpec, NodeSpec, ValueSpec
+from adfkit._spec_model import AttrsSpec, ContentSpec, MarkSpec, NodeSpec, ValueSpec
 
 SCHEMA_PACKAGE: Final = "@atlaskit/adf-schema"
 SCHEMA_VERSION: Final = "57.7.22"

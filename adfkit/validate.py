@@ -25,6 +25,7 @@ from functools import cache, lru_cache
 from typing import Any, Final
 
 from adfkit.errors import InvalidDocument, ValidationError
+from adfkit.pointer import escape
 from adfkit.spec import MARKS, NODES, ROOT_TYPE, SAFE_URL_PREFIXES, AttrsSpec, NodeSpec, ValueSpec
 
 __all__ = ["is_valid", "iter_errors", "validate"]
@@ -55,11 +56,6 @@ _JSON_TYPES: Final = {
 
 
 # --- small helpers ---------------------------------------------------------------------
-
-
-def _escape(token: str | int) -> str:
-    """One RFC 6901 reference token."""
-    return str(token).replace("~", "~0").replace("/", "~1")
 
 
 def _describe(value: object) -> str:
@@ -235,14 +231,14 @@ def _object_errors(
         if key not in properties:
             yield ValidationError(
                 "UNKNOWN_ATTRIBUTE",
-                f"{path}/{_escape(str(key))}",
+                f"{path}/{escape(str(key))}",
                 f"{owner} has no attribute {_describe(key)}; allowed: {_names(properties)}",
             )
     for key in sorted(required - obj.keys()):
         yield ValidationError("MISSING_ATTRIBUTE", path, f"{owner} requires the attribute `{key}`")
     for key, spec in properties.items():
         if key in obj:
-            yield from _value_errors(obj[key], spec, f"{path}/{_escape(key)}", key)
+            yield from _value_errors(obj[key], spec, f"{path}/{escape(key)}", key)
 
 
 def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationError]:
@@ -282,7 +278,7 @@ def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationErro
                         yield ValidationError(
                             "INVALID_STRING", where, f"a key in `{name}` {problem}"
                         )
-                    stack.append((item[key], f"{where}/{_escape(key)}", inner))
+                    stack.append((item[key], f"{where}/{escape(key)}", inner))
         else:
             yield ValidationError(
                 "WRONG_TYPE", where, f"`{name}` holds {_describe(item)}, which is not JSON"
@@ -365,7 +361,7 @@ def _marks_errors(
             if key not in _MARK_KEYS or (key == "attrs" and not mspec.attrs):
                 yield ValidationError(
                     "UNKNOWN_PROPERTY",
-                    f"{mpath}/{_escape(str(key))}",
+                    f"{mpath}/{escape(str(key))}",
                     f"mark `{mtype}` has no property {_describe(key)}",
                 )
         if "attrs" in mark and mspec.attrs:
@@ -432,7 +428,7 @@ def _node_errors(
         if key not in keys:
             yield ValidationError(
                 "UNKNOWN_PROPERTY",
-                f"{path}/{_escape(str(key))}",
+                f"{path}/{escape(str(key))}",
                 f"{owner} has no property {_describe(key)}; allowed: {_names(keys)}",
             )
     for key in sorted(spec.required - node.keys()):

@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from adfkit.spec import (  # noqa: E402  (needs the sys.path entry above)
+from adfkit._spec_model import (  # noqa: E402  (needs the sys.path entry above)
     AttrsSpec,
     ContentSpec,
     MarkSpec,
@@ -578,7 +578,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from adfkit.spec import AttrsSpec, ContentSpec, MarkSpec, NodeSpec, ValueSpec
+from adfkit._spec_model import AttrsSpec, ContentSpec, MarkSpec, NodeSpec, ValueSpec
 
 SCHEMA_PACKAGE: Final = {json.dumps(source["package"])}
 SCHEMA_VERSION: Final = {json.dumps(source["version"])}

@@ -1,0 +1,196 @@
+"""The ``adfkit`` command line.
+
+``adfkit validate`` is built to run as a pre-commit hook: it starts fast (nothing heavy
+is imported before it is needed), checks many files per call, and follows the usual
+exit codes: 0 all valid, 1 any file invalid or not JSON, 2 usage error or unreadable
+file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import click
+
+from adfkit import __version__
+
+__all__ = ["main"]
+
+Format = Literal["text", "json", "github"]
+_LOCATE_LIMIT = 1000  # errors per file given a line number; locating is a scan per error
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One line of output: an ADF error, a JSON syntax error or an unreadable file."""
+
+    file: str
+    code: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    col: int | None = None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="adfkit")
+def main() -> None:
+    """Build, validate and convert Atlassian Document Format (ADF)."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: FILE:/pointer: CODE: message; json: one JSON list; github: ::error annotations.",
+)
+@click.option(
+    "--pointer",
+    default="",
+    metavar="POINTER",
+    help="Validate the document at this JSON Pointer (e.g. /fields/description).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
+def validate(files: Sequence[str], fmt: Format, pointer: str, quiet: bool) -> None:
+    """Check ADF documents in FILES (or standard input, also as '-')."""
+    from adfkit.pointer import split_pointer
+
+    try:
+        split_pointer(pointer)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pointer") from None
+    names = list(files) or ["-"]
+    problems: list[Problem] = []
+    unreadable = invalid = 0
+    for name in names:
+        found = list(_check_file(name, pointer, locate=fmt != "text"))
+        problems.extend(found)
+        if any(p.code == "UNREADABLE" for p in found):
+            unreadable += 1
+        elif found:
+            invalid += 1
+    _emit(problems, fmt)
+    if not quiet and fmt == "text":
+        checked = len(names)
+        noun = "file" if checked == 1 else "files"
+        if not problems:
+            click.echo(f"adfkit: {checked} {noun} valid", err=True)
+        else:
+            click.echo(
+                f"adfkit: {invalid + unreadable} of {checked} {noun} failed "
+                f"({len(problems)} problem{'s' if len(problems) != 1 else ''})",
+                err=True,
+            )
+    sys.exit(2 if unreadable else 1 if invalid else 0)
+
+
+def _check_file(name: str, pointer: str, *, locate: bool) -> Iterator[Problem]:
+    from adfkit import jsonfile
+    from adfkit.pointer import escape, resolve
+    from adfkit.validate import iter_errors
+
+    shown = "<stdin>" if name == "-" else name
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        yield Problem(shown, "UNREADABLE", f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        text = jsonfile.decode(data)
+        value, dupes = jsonfile.load(text)
+    except jsonfile.MalformedJson as exc:
+        yield Problem(
+            shown, "MALFORMED_JSON", f"malformed JSON: {exc.message}", None, exc.line, exc.col
+        )
+        return
+    for dupe in dupes:
+        if dupe.path == pointer or dupe.path.startswith(pointer + "/") or not pointer:
+            path = f"{dupe.path}/{escape(dupe.key)}"
+            yield _located(
+                Problem(
+                    shown,
+                    "DUPLICATE_KEY",
+                    f"the key {dupe.key!r} appears more than once in this object; "
+                    "JSON keeps only the last value",
+                    path,
+                ),
+                text,
+                locate,
+            )
+    try:
+        doc = resolve(value, pointer)
+    except KeyError as exc:
+        yield Problem(
+            shown,
+            "POINTER_NOT_FOUND",
+            f"nothing at {exc.args[0]} (from --pointer {pointer})",
+            pointer,
+        )
+        return
+    for n, error in enumerate(iter_errors(doc)):
+        problem = Problem(shown, error.code, error.message, pointer + error.path)
+        yield _located(problem, text, locate and n < _LOCATE_LIMIT)
+
+
+def _located(problem: Problem, text: str, locate: bool) -> Problem:
+    if not locate or problem.path is None:
+        return problem
+    from adfkit.jsonfile import locate as find
+
+    where = find(text, problem.path)
+    if where is None:
+        return problem
+    return Problem(problem.file, problem.code, problem.message, problem.path, *where)
+
+
+def _emit(problems: list[Problem], fmt: Format) -> None:
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "file": p.file,
+                        "path": p.path,
+                        "code": p.code,
+                        "message": p.message,
+                        "line": p.line,
+                        "col": p.col,
+                    }
+                    for p in problems
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    for p in problems:
+        if fmt == "github":
+            props = f"file={_gh_prop(p.file)}"
+            if p.line is not None:
+                props += f",line={p.line},col={p.col}"
+            props += f",title={_gh_prop('adfkit ' + p.code)}"
+            where = f"{p.path}: " if p.path else ""
+            click.echo(f"::error {props}::{_gh_data(where + p.message)}")
+        elif p.code == "UNREADABLE":
+            click.echo(f"{p.file}: {p.message}", err=True)
+        elif p.path is None:
+            click.echo(f"{p.file}:{p.line}:{p.col}: {p.message}")
+        else:
+            click.echo(f"{p.file}:{p.path}: {p.code}: {p.message}")
+
+
+def _gh_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
