@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adfkit.errors import AdfkitError, InvalidDocument, ValidationError
-    from adfkit.validate import is_valid, iter_errors, validate
+    from adfkit.validator import is_valid, iter_errors, validate
 
 __all__ = [
     "AdfkitError",
@@ -27,9 +27,9 @@ _HOMES = {
     "AdfkitError": "adfkit.errors",
     "InvalidDocument": "adfkit.errors",
     "ValidationError": "adfkit.errors",
-    "is_valid": "adfkit.validate",
-    "iter_errors": "adfkit.validate",
-    "validate": "adfkit.validate",
+    "is_valid": "adfkit.validator",
+    "iter_errors": "adfkit.validator",
+    "validate": "adfkit.validator",
 }
 
 

@@ -96,7 +96,7 @@ def validate(files: Sequence[str], fmt: Format, pointer: str, quiet: bool) -> No
 def _check_file(name: str, pointer: str, *, locate: bool) -> Iterator[Problem]:
     from adfkit import jsonfile
     from adfkit.pointer import escape, resolve
-    from adfkit.validate import iter_errors
+    from adfkit.validator import iter_errors
 
     shown = "<stdin>" if name == "-" else name
     try:
@@ -115,17 +115,14 @@ def _check_file(name: str, pointer: str, *, locate: bool) -> Iterator[Problem]:
     for dupe in dupes:
         if dupe.path == pointer or dupe.path.startswith(pointer + "/") or not pointer:
             path = f"{dupe.path}/{escape(dupe.key)}"
-            yield _located(
-                Problem(
-                    shown,
-                    "DUPLICATE_KEY",
-                    f"the key {dupe.key!r} appears more than once in this object; "
-                    "JSON keeps only the last value",
-                    path,
-                ),
-                text,
-                locate,
+            problem = Problem(
+                shown,
+                "DUPLICATE_KEY",
+                f"the key {dupe.key!r} appears more than once in this object; "
+                "JSON keeps only the last value",
+                path,
             )
+            yield _located(problem, text, locate, occurrence=1)
     try:
         doc = resolve(value, pointer)
     except KeyError as exc:
@@ -141,12 +138,12 @@ def _check_file(name: str, pointer: str, *, locate: bool) -> Iterator[Problem]:
         yield _located(problem, text, locate and n < _LOCATE_LIMIT)
 
 
-def _located(problem: Problem, text: str, locate: bool) -> Problem:
+def _located(problem: Problem, text: str, locate: bool, *, occurrence: int = 0) -> Problem:
     if not locate or problem.path is None:
         return problem
     from adfkit.jsonfile import locate as find
 
-    where = find(text, problem.path)
+    where = find(text, problem.path, occurrence=occurrence)
     if where is None:
         return problem
     return Problem(problem.file, problem.code, problem.message, problem.path, *where)

@@ -138,8 +138,10 @@ def _walk(value: object) -> Iterator[tuple[str, object]]:
                 stack.append((f"{path}/{i}", item[i]))
 
 
-def locate(text: str, pointer: str) -> tuple[int, int] | None:
+def locate(text: str, pointer: str, *, occurrence: int = 0) -> tuple[int, int] | None:
     """Line and column (1-based) where the value at ``pointer`` starts in ``text``.
+
+    ``occurrence`` picks a later duplicate of the last key (1: the second one).
 
     A small scanner that skips what it does not need; used only for the documents
     that have errors, to point annotations at the right line.
@@ -149,11 +151,11 @@ def locate(text: str, pointer: str) -> tuple[int, int] | None:
     except ValueError:
         return None
     pos = _skip_ws(text, 0)
-    for token in tokens:
+    for n, token in enumerate(tokens, 1):
         if pos >= len(text):
             return None
         if text[pos] == "{":
-            pos = _enter_key(text, pos, token)
+            pos = _enter_key(text, pos, token, occurrence if n == len(tokens) else 0)
         elif text[pos] == "[" and token.isdigit():
             pos = _enter_index(text, pos, int(token))
         else:
@@ -207,7 +209,7 @@ def _value_end(text: str, pos: int) -> int:
     return pos
 
 
-def _enter_key(text: str, pos: int, token: str) -> int:
+def _enter_key(text: str, pos: int, token: str, skip: int) -> int:
     pos = _skip_ws(text, pos + 1)
     while pos < len(text) and text[pos] == '"':
         end = _string_end(text, pos)
@@ -215,7 +217,9 @@ def _enter_key(text: str, pos: int, token: str) -> int:
         pos = _skip_ws(text, end)
         pos = _skip_ws(text, pos + 1)  # past ':'
         if key == token:
-            return pos
+            if skip == 0:
+                return pos
+            skip -= 1
         pos = _skip_ws(text, _value_end(text, pos))
         if pos < len(text) and text[pos] == ",":
             pos = _skip_ws(text, pos + 1)

@@ -659,7 +659,7 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
         cspec = spec.content
         content = node.get("content") if cspec is not None else None
         if cspec is None or type(content) is not list:
-            if not ok:
+            if not ok or content is not None or (cspec is not None and "content" in node):
                 yield from _node_errors(
                     node, spec, alts, parent and parent[1].type, _pointer(frame)
                 )

@@ -1,0 +1,243 @@
+"""``adfkit validate`` as users and pre-commit run it: real files, real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from adfkit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "docs" / "examples"
+GOOD = {"type": "doc", "version": 1, "content": [{"type": "paragraph"}]}
+BAD_LINK = {
+    "type": "doc",
+    "version": 1,
+    "content": [
+        {
+            "type": "paragraph",
+            "content": [{"type": "text", "text": "x", "marks": [{"type": "link", "attrs": {}}]}],
+        }
+    ],
+}
+
+
+def _write(tmp_path: Path, name: str, value: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(value if isinstance(value, str) else json.dumps(value, indent=1))
+    return path
+
+
+def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    adfkit = Path(sys.executable).parent / "adfkit"
+    return subprocess.run(
+        [str(adfkit), *args],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_valid_files_exit_0(tmp_path: Path) -> None:
+    good = _write(tmp_path, "good.json", GOOD)
+    result = _run("validate", str(good), str(EXAMPLES / "bug-report.adf.json"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "2 files valid" in result.stderr
+
+
+def test_an_invalid_file_prints_file_pointer_code_and_message_and_exits_1(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.json", BAD_LINK)
+    good = _write(tmp_path, "good.json", GOOD)
+    result = _run("validate", str(good), str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:/content/0/content/0/marks/0/attrs: MISSING_ATTRIBUTE: "
+        "mark `link` requires the attribute `href`"
+    ]
+
+
+def test_malformed_json_is_reported_with_line_and_column(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "broken.json", '{"type": "doc",\n  "version": 1,\n  "content": [}\n')
+    result = _run("validate", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{bad}:3:15: malformed JSON: ")
+
+
+def test_non_utf8_input_is_malformed_with_its_position(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"type": "doc",\n "x": "caf\xe9"}')
+    result = _run("validate", str(path))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{path}:2:11: malformed JSON: not UTF-8")
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode())
+    assert _run("validate", str(path)).returncode == 0
+
+
+def test_an_unreadable_file_exits_2_and_the_others_are_still_checked(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.json", BAD_LINK)
+    result = _run("validate", str(tmp_path / "missing.json"), str(bad))
+    assert result.returncode == 2
+    assert "missing.json: cannot read: No such file or directory" in result.stderr
+    assert "MISSING_ATTRIBUTE" in result.stdout
+
+
+def test_a_usage_error_exits_2() -> None:
+    result = _run("validate", "--format", "xml")
+    assert result.returncode == 2
+    assert "Invalid value for '--format'" in result.stderr
+
+
+def test_stdin_is_read_for_dash_and_for_no_file() -> None:
+    for args in (("validate", "-"), ("validate",)):
+        result = _run(*args, stdin=json.dumps(BAD_LINK).encode())
+        assert result.returncode == 1
+        assert result.stdout.startswith("<stdin>:/content/0/content/0/marks/0/attrs: ")
+    assert _run("validate", stdin=json.dumps(GOOD).encode()).returncode == 0
+
+
+def test_json_format_is_one_list_with_locations(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.json", BAD_LINK)
+    broken = _write(tmp_path, "broken.json", "[1,")
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(bad), str(broken)])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert problems == [
+        {
+            "file": str(bad),
+            "path": "/content/0/content/0/marks/0/attrs",
+            "code": "MISSING_ATTRIBUTE",
+            "message": "mark `link` requires the attribute `href`",
+            "line": 14,
+            "col": 17,
+        },
+        {
+            "file": str(broken),
+            "path": None,
+            "code": "MALFORMED_JSON",
+            "message": "malformed JSON: Expecting value",
+            "line": 1,
+            "col": 4,
+        },
+    ]
+    line = bad.read_text().splitlines()[13]
+    assert line[:16].endswith('"attrs": ')
+    assert line[16] == "{"
+
+
+def test_github_format_prints_error_annotations(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.json", BAD_LINK)
+    result = CliRunner().invoke(main, ["validate", "--format", "github", str(bad)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"::error file={bad},line=14,col=17,title=adfkit MISSING_ATTRIBUTE::"
+        "/content/0/content/0/marks/0/attrs: mark `link` requires the attribute `href`\n"
+    )
+
+
+def test_pointer_validates_an_embedded_document_and_reports_full_paths(tmp_path: Path) -> None:
+    payload = {"fields": {"summary": "s", "description": BAD_LINK}}
+    path = _write(tmp_path, "payload.json", payload)
+    result = CliRunner().invoke(main, ["validate", "--pointer", "/fields/description", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        f"{path}:/fields/description/content/0/content/0/marks/0/attrs: MISSING_ATTRIBUTE"
+    )
+    ok = CliRunner().invoke(
+        main, ["validate", "--pointer", "/fields/description", str(EXAMPLES / "create-issue.json")]
+    )
+    assert ok.exit_code == 0, ok.stdout
+
+
+def test_a_pointer_that_leads_nowhere_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "payload.json", {"fields": {}})
+    result = CliRunner().invoke(main, ["validate", "--pointer", "/fields/description", str(path)])
+    assert result.exit_code == 1
+    assert "POINTER_NOT_FOUND: nothing at /fields/description" in result.stdout
+
+
+def test_a_malformed_pointer_is_a_usage_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "doc.json", GOOD)
+    result = CliRunner().invoke(main, ["validate", "--pointer", "fields", str(path)])
+    assert result.exit_code == 2
+
+
+def test_duplicate_keys_are_reported_not_silently_collapsed(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "dupe.json",
+        '{"type": "doc", "version": 1,\n "content": [{"type": "paragraph", "type": "rule"}]}',
+    )
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    (problem,) = json.loads(result.stdout)
+    assert problem["code"] == "DUPLICATE_KEY"
+    assert problem["path"] == "/content/0/type"
+    assert (problem["line"], problem["col"]) == (2, 44)  # the second value of "type"
+
+
+def test_a_100000_deep_file_gets_a_verdict(tmp_path: Path) -> None:
+    depth = 100_000
+    opening = '{"type":"bulletList","content":[{"type":"listItem","content":[' * depth
+    text = (
+        '{"type":"doc","version":1,"content":['
+        + opening
+        + '{"type":"paragraph","content":[{"type":"text","text":""}]}'
+        + "]}]}" * depth
+        + "]}"
+    )
+    path = _write(tmp_path, "deep.json", text)
+    result = _run("validate", "--quiet", str(path))
+    assert result.returncode == 1
+    assert result.stdout.endswith("/content/0/text: EMPTY_STRING: `text` must not be empty\n")
+
+
+def test_many_files_in_one_call(tmp_path: Path) -> None:
+    paths = [str(_write(tmp_path, f"d{i}.json", GOOD)) for i in range(50)]
+    paths.append(str(_write(tmp_path, "bad.json", BAD_LINK)))
+    result = _run("validate", *paths)
+    assert result.returncode == 1
+    assert len(result.stdout.splitlines()) == 1
+    assert "1 of 51 files failed (1 problem)" in result.stderr
+
+
+def test_version_option() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("adfkit, version ")
+
+
+def test_startup_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys; from adfkit.cli import main; "
+        "sys.argv=['adfkit','validate','-q','" + str(EXAMPLES / "bug-report.adf.json") + "']\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "heavy={'jsonschema','hypothesis','lxml','mistune','httpx','fastjsonschema'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_every_format_is_quiet_about_valid_files_on_stdout(tmp_path: Path, fmt: str) -> None:
+    good = _write(tmp_path, "good.json", GOOD)
+    result = CliRunner().invoke(main, ["validate", "--format", fmt, str(good)])
+    assert result.exit_code == 0
+    assert result.stdout.strip() in ("", "[]")

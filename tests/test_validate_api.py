@@ -1,0 +1,207 @@
+"""The validator's public contract: any input gets a verdict, at any depth, with
+every error carrying a stable code, a JSON Pointer and a message."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import adfkit
+from adfkit import InvalidDocument, ValidationError, is_valid, iter_errors, validate
+from adfkit.pointer import resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = json.loads((ROOT / "docs" / "examples" / "bug-report.adf.json").read_text())
+
+
+def _doc(*content: Any) -> dict[str, Any]:
+    return {"type": "doc", "version": 1, "content": list(content)}
+
+
+def _para(*content: Any) -> dict[str, Any]:
+    return {"type": "paragraph", "content": list(content)}
+
+
+def _text(text: str, *marks: Any) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "text", "text": text}
+    if marks:
+        node["marks"] = list(marks)
+    return node
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(adfkit.__all__) == [
+        "AdfkitError",
+        "InvalidDocument",
+        "ValidationError",
+        "is_valid",
+        "iter_errors",
+        "validate",
+    ]
+    for name in adfkit.__all__:
+        assert getattr(adfkit, name) is not None
+    with pytest.raises(AttributeError):
+        _ = adfkit.no_such_name  # type: ignore[attr-defined]
+
+
+def test_a_valid_document_has_no_errors() -> None:
+    assert list(iter_errors(EXAMPLE)) == []
+    assert is_valid(EXAMPLE)
+    validate(EXAMPLE)
+
+
+def test_validate_raises_with_every_error_in_document_order() -> None:
+    doc = _doc(_para(None), _para(_text("")), {"type": "nope"})
+    with pytest.raises(InvalidDocument) as info:
+        validate(doc)
+    errors = info.value.errors
+    assert [(e.code, e.path) for e in errors] == [
+        ("UNKNOWN_NODE", "/content/2"),
+        ("NOT_A_NODE", "/content/0/content/0"),
+        ("EMPTY_STRING", "/content/1/content/0/text"),
+    ]
+    assert isinstance(info.value, adfkit.AdfkitError)
+    assert "and 2 more" in str(info.value)
+    assert not is_valid(doc)
+
+
+def test_error_records_are_immutable_and_print_their_location() -> None:
+    (error,) = iter_errors(_doc(_para(_text("x", {"type": "bold"}))))
+    assert error == ValidationError(error.code, error.path, error.message)
+    assert str(error).startswith("/content/0/content/0/marks/0: UNKNOWN_MARK: ")
+    with pytest.raises(AttributeError):
+        error.code = "X"  # type: ignore[misc]
+
+
+def test_messages_say_what_was_found_and_what_is_allowed() -> None:
+    doc = _doc(
+        {
+            "type": "bulletList",
+            "content": [
+                {"type": "listItem", "content": [{"type": "heading", "attrs": {"level": 1}}]}
+            ],
+        }
+    )
+    (error,) = iter_errors(doc)
+    assert error.code == "NODE_NOT_ALLOWED"
+    assert error.path == "/content/0/content/0/content/0"
+    assert "`heading` is not allowed inside `listItem`" in error.message
+    for allowed in ("paragraph", "bulletList", "orderedList", "codeBlock", "mediaSingle"):
+        assert allowed in error.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, [], [1], 0, 1.5, math.nan, math.inf, "doc", True, b"{}", {1, 2}, object(), ("doc",)],
+)
+def test_any_value_at_the_root_gets_an_error_not_an_exception(value: Any) -> None:
+    (error,) = iter_errors(value)
+    assert error.code == "NOT_A_NODE"
+    assert error.path == ""
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+)
+ADFISH_KEYS = st.sampled_from(["type", "content", "attrs", "marks", "text", "version"])
+ADFISH = st.recursive(
+    st.sampled_from([None, 1, 1.5, "", "doc", "paragraph", "text", "strong", "link", "x"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ADFISH_KEYS, inner, max_size=6),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(JSON, ADFISH))
+def test_arbitrary_json_never_raises_and_every_path_resolves(value: Any) -> None:
+    for error in iter_errors(value):
+        assert error.code.isupper()
+        assert error.message
+        resolve(value, error.path)  # raises KeyError if the pointer leads nowhere
+
+
+def _nested_lists(depth: int, leaf: dict[str, Any]) -> dict[str, Any]:
+    node = leaf
+    for _ in range(depth):
+        node = {"type": "bulletList", "content": [{"type": "listItem", "content": [node]}]}
+    return node
+
+
+def test_a_100000_deep_document_gets_a_verdict() -> None:
+    doc = _doc(_nested_lists(100_000, _para(_text("bottom"))))
+    assert is_valid(doc)
+
+
+def test_an_error_100000_levels_down_has_its_full_path() -> None:
+    doc = _doc(_nested_lists(100_000, _para(_text(""))))
+    (error,) = iter_errors(doc)
+    assert error.code == "EMPTY_STRING"
+    assert error.path == "/content/0" + "/content/0/content/0" * 100_000 + "/content/0/text"
+
+
+def test_a_document_that_contains_itself_is_reported_not_looped_over() -> None:
+    para = _para(_text("x"))
+    quote: dict[str, Any] = {"type": "blockquote", "content": [para]}
+    doc = _doc(quote)
+    doc["content"].append(doc)  # a Python structure no JSON text can produce
+    codes = [e.code for e in iter_errors(doc)]
+    assert "CYCLE" in codes
+
+
+def test_extension_parameters_that_contain_themselves_are_reported() -> None:
+    params: dict[str, Any] = {}
+    params["self"] = params
+    ext = {
+        "type": "extension",
+        "attrs": {"extensionKey": "k", "extensionType": "t", "parameters": params},
+    }
+    errors = list(iter_errors(_doc(ext)))
+    assert [(e.code, e.path) for e in errors] == [("CYCLE", "/content/0/attrs/parameters/self")]
+
+
+def test_a_shared_subtree_is_valid_wherever_it_is_valid() -> None:
+    para = _para(_text("shared"))
+    assert is_valid(_doc(para, para, {"type": "blockquote", "content": [para]}))
+
+
+def test_a_valid_document_never_reaches_the_explainer(monkeypatch: pytest.MonkeyPatch) -> None:
+    import adfkit.validator as module
+
+    def explainer_called(*args: object) -> Any:
+        raise AssertionError("a valid document paid for error explanation")
+
+    monkeypatch.setattr(module, "_node_errors", explainer_called)
+    assert list(iter_errors(EXAMPLE)) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (math.nan, "NOT_FINITE"),
+        (math.inf, "NOT_FINITE"),
+        (-math.inf, "NOT_FINITE"),
+        (True, "WRONG_TYPE"),
+        ("1", "WRONG_TYPE"),
+        (1.5, "NOT_INTEGER"),
+        (0, "OUT_OF_RANGE"),
+    ],
+)
+def test_numbers_must_be_finite_integers_where_counts_are_expected(value: Any, code: str) -> None:
+    doc = _doc({"type": "heading", "attrs": {"level": value}, "content": [_text("h")]})
+    assert [(e.code, e.path) for e in iter_errors(doc)] == [(code, "/content/0/attrs/level")]
+
+
+def test_integer_valued_floats_are_accepted_like_everyone_accepts_them() -> None:
+    doc = {
+        "type": "doc",
+        "version": 1.0,
+        "content": [{"type": "heading", "attrs": {"level": 2.0}, "content": [_text("h")]}],
+    }
+    assert is_valid(doc)
