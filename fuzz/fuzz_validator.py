@@ -20,9 +20,10 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 with atheris.instrument_imports(include=["adfkit"]):
-    import adfkit.validator  # noqa: F401  (instrumented for coverage)
     from test_validate_api import test_arbitrary_json_never_raises_and_every_path_resolves
     from test_validate_fastpath import test_fast_path_and_explainer_agree_on_mutated_documents
+
+    import adfkit.validator  # noqa: F401  (instrumented for coverage)
 
 HARNESSES = {
     "arbitrary-json": test_arbitrary_json_never_raises_and_every_path_resolves,

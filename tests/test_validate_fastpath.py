@@ -94,7 +94,8 @@ def mutated_documents(draw: st.DrawFn) -> Any:
             elif action == "mark":
                 mark: dict[str, Any] = {"type": draw(mark_type)}
                 spec = MARKS[mark["type"]]
-                if spec.attrs and draw(st.booleans()):
+                with_attrs = draw(st.booleans())
+                if spec.attrs and with_attrs:
                     alt = spec.attrs[0]
                     mark["attrs"] = {
                         k: ("https://x.org" if v.url else v.enum[0] if v.enum else "#123456")
