@@ -438,9 +438,9 @@ def _node_errors(
             yield from _value_errors(node[key], vspec, f"{path}/{key}", key)
     if spec.attrs and "attrs" in node:
         yield from _attrs_errors(node["attrs"], spec.attrs, f"{path}/attrs", owner)
-    if "marks" in node:
+    if "marks" in node and spec.marks:  # without spec.marks, `marks` is an unknown property
         where = f"{owner} inside `{parent}`" if parent else owner
-        yield from _marks_errors(node["marks"], alts if spec.marks else (), f"{path}/marks", where)
+        yield from _marks_errors(node["marks"], alts, f"{path}/marks", where)
     if spec.content is not None and "content" in node:
         yield from _content_errors(node["content"], spec, f"{path}/content")
 
