@@ -3,8 +3,10 @@
 The hierarchy is deliberately small::
 
     AdfkitError                 base of everything adfkit raises on purpose
-    └── InvalidDocument         adfkit.validate(): the document breaks the ADF rules;
-                                carries every ValidationError in ``.errors``
+    ├── InvalidDocument         adfkit.validate() / from_json(): the document breaks the
+    │                           ADF rules; carries every ValidationError in ``.errors``
+    └── BuildError              a builder function or node got what ADF cannot hold;
+                                names the function and parameter; ``.errors`` too
 
 ``ValidationError`` itself is a record, not an exception: ``iter_errors`` yields many of
 them, and one call reports all problems rather than the first.
@@ -44,3 +46,16 @@ class InvalidDocument(AdfkitError, ValueError):
         first = errors[0] if errors else None
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"invalid ADF document: {first}{more}")
+
+
+class BuildError(AdfkitError, ValueError):
+    """Raised when a node or mark is made with something ADF cannot hold.
+
+    The message names the builder function and parameter (``heading(): level=7: ...``);
+    ``errors`` has the underlying ``ValidationError`` records, with paths relative to
+    the node being built.
+    """
+
+    def __init__(self, message: str, errors: list[ValidationError]) -> None:
+        super().__init__(message)
+        self.errors = errors
