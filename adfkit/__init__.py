@@ -10,13 +10,20 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from adfkit.errors import AdfkitError, InvalidDocument, ValidationError
+    from adfkit import build
+    from adfkit.errors import AdfkitError, BuildError, InvalidDocument, ValidationError
+    from adfkit.tree import Mark, Node, from_json
     from adfkit.validator import is_valid, iter_errors, validate
 
 __all__ = [
     "AdfkitError",
+    "BuildError",
     "InvalidDocument",
+    "Mark",
+    "Node",
     "ValidationError",
+    "build",
+    "from_json",
     "is_valid",
     "iter_errors",
     "validate",
@@ -25,6 +32,10 @@ __version__ = "0.1.0"
 
 _HOMES = {
     "AdfkitError": "adfkit.errors",
+    "BuildError": "adfkit.errors",
+    "Mark": "adfkit.tree",
+    "Node": "adfkit.tree",
+    "from_json": "adfkit.tree",
     "InvalidDocument": "adfkit.errors",
     "ValidationError": "adfkit.errors",
     "is_valid": "adfkit.validator",
@@ -34,6 +45,8 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "build":
+        return importlib.import_module("adfkit.build")
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'adfkit' has no attribute {name!r}")

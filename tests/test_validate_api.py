@@ -38,8 +38,13 @@ def _text(text: str, *marks: Any) -> dict[str, Any]:
 def test_public_api_is_pinned() -> None:
     assert sorted(adfkit.__all__) == [
         "AdfkitError",
+        "BuildError",
         "InvalidDocument",
+        "Mark",
+        "Node",
         "ValidationError",
+        "build",
+        "from_json",
         "is_valid",
         "iter_errors",
         "validate",
