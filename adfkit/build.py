@@ -1090,7 +1090,7 @@ def alignment(align: Literal["center", "end"]) -> Mark:
     return Mark("alignment", _attrs({"align": align}))
 
 
-def annotation(annotation_type: Literal["inlineComment"], id: str) -> Mark:
+def annotation(*, annotation_type: Literal["inlineComment"], id: str) -> Mark:
     """The ``annotation`` mark.
 
     Attributes: ``annotation_type`` (``annotationType``), ``id`` (``id``).
@@ -1106,7 +1106,7 @@ def background_color(color: str) -> Mark:
     return Mark("backgroundColor", _attrs({"color": color}))
 
 
-def border(color: str, size: float) -> Mark:
+def border(*, color: str, size: float) -> Mark:
     """The ``border`` mark.
 
     Attributes: ``color`` (``color``), ``size`` (``size``).

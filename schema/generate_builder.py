@@ -277,12 +277,14 @@ def render_mark_function(mark_type: str) -> list[str]:
     (alt,) = spec.attrs
     required = sorted(a for a in alt.properties if a in alt.required)
     optional = sorted(a for a in alt.properties if a not in alt.required)
+    # One required attribute reads well positionally (link(href)); with several, their
+    # order would be arbitrary, so all become keyword-only.
     params = [f"{snake_case(a)}: {value_type(alt.properties[a])}" for a in required]
-    if optional:
+    if len(required) > 1:
+        params.insert(0, "*")
+    elif optional:
         params.append("*")
-        params += [
-            f"{snake_case(a)}: {value_type(alt.properties[a])} | None = None" for a in optional
-        ]
+    params += [f"{snake_case(a)}: {value_type(alt.properties[a])} | None = None" for a in optional]
     attrs = "{" + ", ".join(f'"{a}": {snake_case(a)}' for a in required + optional) + "}"
     pairs = ", ".join(f"``{snake_case(a)}`` (``{a}``)" for a in required + optional)
     return [

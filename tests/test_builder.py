@@ -284,18 +284,34 @@ def built_nodes(draw: st.DrawFn, node_type: str, depth: int) -> Node | None:
             if child is not None:
                 children.append(child)
     kwargs = draw(_attrs(node_type))
-    if spec.marks and spec.content is None and "text" not in spec.properties:
-        pass
+    if spec.marks:
+        kwargs["marks"] = draw(st.lists(st.sampled_from(MARK_POOL), max_size=2))
     function = getattr(build, snake_case(node_type))
     try:
         if "text" in spec.properties:
-            marks = draw(
-                st.lists(st.sampled_from([build.strong(), build.em(), build.code()]), max_size=2)
-            )
-            return function(draw(st.text(max_size=6)), marks=marks)  # type: ignore[no-any-return]
+            return function(draw(st.text(max_size=6)), **kwargs)  # type: ignore[no-any-return]
         return function(*children, **kwargs)  # type: ignore[no-any-return]
     except (BuildError, TypeError):
         return None
+
+
+MARK_POOL = [
+    build.strong(),
+    build.em(),
+    build.code(),
+    build.underline(),
+    build.link("https://example.com"),
+    build.text_color("#ff0000"),
+    build.subsup("sup"),
+    build.annotation(id="a1", annotation_type="inlineComment"),
+    build.alignment("center"),
+    build.indentation(2),
+    build.font_size("small"),
+    build.breakout("wide"),
+    build.border(size=1, color="#000000"),
+    build.fragment("f1"),
+    build.data_consumer(["s1"]),
+]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
