@@ -79,7 +79,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
                                 kind="string",
                             ),
                             "parameters": ValueSpec(
-                                kind="any",
+                                kind="object",
                             ),
                             "views": ValueSpec(
                                 kind="array",
@@ -87,7 +87,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
                                     kind="object",
                                     properties={
                                         "properties": ValueSpec(
-                                            kind="any",
+                                            kind="object",
                                         ),
                                         "type": ValueSpec(
                                             kind="string",
@@ -142,7 +142,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
             AttrsSpec(
                 properties={
                     "data": ValueSpec(
-                        kind="any",
+                        kind="object",
                     ),
                     "localId": ValueSpec(
                         kind="string",
@@ -245,7 +245,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
                         min_length=1,
                     ),
                     "parameters": ValueSpec(
-                        kind="any",
+                        kind="object",
                     ),
                     "text": ValueSpec(
                         kind="string",
@@ -710,7 +710,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
                         min_length=1,
                     ),
                     "parameters": ValueSpec(
-                        kind="any",
+                        kind="object",
                     ),
                     "text": ValueSpec(
                         kind="string",
@@ -803,7 +803,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
             AttrsSpec(
                 properties={
                     "data": ValueSpec(
-                        kind="any",
+                        kind="object",
                     ),
                     "localId": ValueSpec(
                         kind="string",
@@ -833,7 +833,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
                         min_length=1,
                     ),
                     "parameters": ValueSpec(
-                        kind="any",
+                        kind="object",
                     ),
                     "text": ValueSpec(
                         kind="string",
@@ -1064,7 +1064,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
                         kind="string",
                     ),
                     "data": ValueSpec(
-                        kind="any",
+                        kind="object",
                     ),
                     "height": ValueSpec(
                         kind="number",

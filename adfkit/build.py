@@ -173,12 +173,12 @@ def block_card(*, url: str, local_id: str | None = None) -> BlockCard: ...
 
 
 @overload
-def block_card(*, data: JsonValue, local_id: str | None = None) -> BlockCard: ...
+def block_card(*, data: Mapping[str, JsonValue], local_id: str | None = None) -> BlockCard: ...
 
 
 def block_card(
     *,
-    data: JsonValue | None = None,
+    data: Mapping[str, JsonValue] | None = None,
     datasource: Mapping[str, JsonValue] | None = None,
     layout: Literal[
         "wide", "full-width", "center", "wrap-right", "wrap-left", "align-end", "align-start"
@@ -247,7 +247,7 @@ def bodied_extension(
     extension_type: str,
     layout: Literal["wide", "full-width", "default"] | None = None,
     local_id: str | None = None,
-    parameters: JsonValue | None = None,
+    parameters: Mapping[str, JsonValue] | None = None,
     text: str | None = None,
     marks: Sequence[Mark] = (),
 ) -> BodiedExtension:
@@ -464,7 +464,7 @@ def extension(
     extension_type: str,
     layout: Literal["wide", "full-width", "default"] | None = None,
     local_id: str | None = None,
-    parameters: JsonValue | None = None,
+    parameters: Mapping[str, JsonValue] | None = None,
     text: str | None = None,
     marks: Sequence[Mark] = (),
 ) -> Extension:
@@ -518,11 +518,14 @@ def inline_card(*, url: str, local_id: str | None = None) -> InlineCard: ...
 
 
 @overload
-def inline_card(*, data: JsonValue, local_id: str | None = None) -> InlineCard: ...
+def inline_card(*, data: Mapping[str, JsonValue], local_id: str | None = None) -> InlineCard: ...
 
 
 def inline_card(
-    *, data: JsonValue | None = None, local_id: str | None = None, url: str | None = None
+    *,
+    data: Mapping[str, JsonValue] | None = None,
+    local_id: str | None = None,
+    url: str | None = None,
 ) -> InlineCard:
     """An ADF ``inlineCard`` node.
 
@@ -536,7 +539,7 @@ def inline_extension(
     extension_key: str,
     extension_type: str,
     local_id: str | None = None,
-    parameters: JsonValue | None = None,
+    parameters: Mapping[str, JsonValue] | None = None,
     text: str | None = None,
     marks: Sequence[Mark] = (),
 ) -> InlineExtension:
@@ -695,7 +698,7 @@ def media_inline(
     collection: str,
     id: str,
     alt: str | None = None,
-    data: JsonValue | None = None,
+    data: Mapping[str, JsonValue] | None = None,
     height: float | None = None,
     local_id: str | None = None,
     occurrence_key: str | None = None,

@@ -139,12 +139,12 @@ def _stub(node: Node) -> dict[object, object]:
     if node.version is not None:
         out["version"] = node.version
     if node.content is not None:
-        out["content"] = [{"type": c.type} if isinstance(c, Node) else c for c in node.content]
+        out["content"] = list(node.content)  # counted here; placed one by one in _problems
     return out
 
 
 def _problems(node: Node) -> Iterator[ValidationError]:
-    from adfkit.validator import _marks_errors, _node_errors
+    from adfkit.validator import _child_errors, _marks_errors, _node_errors
 
     spec = NODES[node.type]
     stub = _stub(node)
@@ -156,8 +156,10 @@ def _problems(node: Node) -> Iterator[ValidationError]:
     if node.content is None or spec.content is None:
         return
     for i, child in enumerate(node.content):
+        stub = {"type": child.type} if isinstance(child, Node) else child
+        yield from _child_errors(stub, i, spec, f"/content/{i}")
         if not isinstance(child, Node):
-            continue  # reported above as NOT_A_NODE
+            continue
         alts = spec.content.child_marks.get(child.type)
         if child.marks and alts is not None:
             owner = f"`{child.type}` inside `{node.type}`"

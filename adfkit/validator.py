@@ -67,6 +67,12 @@ def _describe(value: object) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return repr(shown)
+    if isinstance(value, int) and value.bit_length() > 100:
+        digits = int(value.bit_length() * 0.30103) + 1
+        if digits > 4000:  # beyond Python's int-to-str limit
+            return f"{'-' if value < 0 else ''}an integer of about {digits} digits"
+        text = str(value)
+        return f"{text[:12]}... (an integer of {len(text.lstrip('-'))} digits)"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, Mapping):
@@ -175,14 +181,18 @@ def _value_errors(
         )
         return
     if _is_number(value):
-        number = float(value)  # type: ignore[arg-type]
+        number: float = value  # type: ignore[assignment]  # ints compare exactly, any size
         if spec.minimum is not None and number < spec.minimum:
             yield ValidationError(
-                "OUT_OF_RANGE", path, f"`{name}` must be at least {spec.minimum:g}; found {value!r}"
+                "OUT_OF_RANGE",
+                path,
+                f"`{name}` must be at least {spec.minimum:g}; found {_describe(value)}",
             )
         elif spec.maximum is not None and number > spec.maximum:
             yield ValidationError(
-                "OUT_OF_RANGE", path, f"`{name}` must be at most {spec.maximum:g}; found {value!r}"
+                "OUT_OF_RANGE",
+                path,
+                f"`{name}` must be at most {spec.maximum:g}; found {_describe(value)}",
             )
         return
     if isinstance(value, str):
@@ -210,13 +220,34 @@ def _value_errors(
             for i, item in enumerate(value):
                 yield from _value_errors(item, spec.items, f"{path}/{i}", f"{name}[{i}]")
         return
-    if isinstance(value, dict) and spec.properties is not None:
-        yield from _object_errors(value, spec.properties, spec.required, path, name)
+    if isinstance(value, dict):
+        if spec.properties is None:  # an object of any shape, but still JSON
+            yield from _json_errors(value, path, name)
+        else:
+            yield from _object_errors(value, spec.properties, spec.required, path, name)
 
 
 @cache
 def _pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    """A schema pattern (ECMAScript syntax) as a Python regex. The difference that
+    matters here: ``$`` is the end of input in JavaScript, while Python's also matches
+    before a final newline, which would let ``"#ff0000\\n"`` through."""
+    out = []
+    escaped = in_class = False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == "$" and not in_class:
+            out.append(r"\Z")
+            continue
+        out.append(ch)
+    return re.compile("".join(out))
 
 
 def _object_errors(
@@ -301,8 +332,10 @@ def _attrs_errors(
     if any(not r for r in results):
         return
 
-    # Several shapes and none fits: explain against the one the input seems to aim at
-    # (a matching enum such as media's type="external" decides, then present keys).
+    # Several shapes and none fits: explain against the one the input seems to aim at.
+    # A matching enum decides (media's type="external"); then the shape asking for the
+    # fewest absent attributes (mediaSingle without widthType is a percentage, whatever
+    # its width); then the fewest errors.
     def aim(i: int) -> tuple[int, int, int]:
         alt = alternatives[i]
         enum_hits = sum(
@@ -310,8 +343,8 @@ def _attrs_errors(
             for k, v in alt.properties.items()
             if v.enum is not None and k in attrs and attrs[k] in v.enum
         )
-        present = len(alt.required & attrs.keys())
-        return (-enum_hits, -present, len(results[i]))
+        absent = len(alt.required - attrs.keys())
+        return (-enum_hits, absent, len(results[i]))
 
     best = min(range(len(alternatives)), key=aim)
     yield from results[best]
@@ -336,6 +369,7 @@ def _marks_errors(
         return
     allowed = frozenset().union(*alternatives) if alternatives is not None else None
     seen: list[tuple[str, object, int]] = []
+    clashed = False
     for i, mark in enumerate(marks):
         mpath = f"{path}/{i}"
         if not isinstance(mark, dict):
@@ -351,7 +385,8 @@ def _marks_errors(
             )
             continue
         mspec = MARKS[mtype]
-        if allowed is not None and mtype not in allowed:
+        misplaced = allowed is not None and mtype not in allowed
+        if misplaced:
             yield ValidationError(
                 "MARK_NOT_ALLOWED",
                 mpath,
@@ -370,6 +405,8 @@ def _marks_errors(
             )
         elif mspec.attrs_required:
             yield ValidationError("MISSING_PROPERTY", mpath, f"mark `{mtype}` requires `attrs`")
+        if misplaced:
+            continue  # one error per mark: it cannot conflict where it cannot be at all
         for other_type, other_attrs, j in seen:
             if other_type == mtype and (
                 other_attrs == mark.get("attrs") or mtype in mspec.excludes
@@ -377,6 +414,7 @@ def _marks_errors(
                 yield ValidationError(
                     "DUPLICATE_MARK", mpath, f"`{mtype}` is already applied at {path}/{j}"
                 )
+                clashed = True
                 break
             if other_type != mtype and (
                 other_type in mspec.excludes or mtype in MARKS[other_type].excludes
@@ -386,6 +424,7 @@ def _marks_errors(
                     mpath,
                     f"`{mtype}` cannot be combined with `{other_type}` ({path}/{j})",
                 )
+                clashed = True
                 break
             if (
                 alternatives is not None
@@ -398,9 +437,10 @@ def _marks_errors(
                     mpath,
                     f"`{mtype}` cannot be combined with `{other_type}` ({path}/{j}) on {owner}",
                 )
+                clashed = True
                 break
         seen.append((mtype, mark.get("attrs"), i))
-    if alternatives and len(seen) == len(marks) and len(seen) > 2:
+    if alternatives and not clashed and len(seen) == len(marks) and len(seen) > 2:
         # Pairs may each fit an alternative while the whole set fits none.
         types = frozenset(t for t, _a, _i in seen)
         if types <= allowed and not any(types <= alt for alt in alternatives):  # type: ignore[operator]
@@ -468,31 +508,37 @@ def _content_errors(content: object, spec: NodeSpec, path: str) -> Iterator[Vali
             path,
             f"{owner} takes at most {cspec.max_items} child node(s); found {n}",
         )
-    for i, child in enumerate(content):
-        cpath = f"{path}/{i}"
-        if not isinstance(child, dict):
-            yield ValidationError(
-                "NOT_A_NODE",
-                cpath,
-                f"expected a node object inside {owner}; found {_describe(child)}",
-            )
-            continue
-        ctype = child.get("type")
-        if not isinstance(ctype, str) or ctype not in NODES:
-            yield _unknown_node(child, cpath)
-            continue
-        if ctype not in cspec.children:
-            yield ValidationError(
-                "NODE_NOT_ALLOWED",
-                cpath,
-                f"`{ctype}` is not allowed inside {owner}; allowed: {_names(cspec.children)}",
-            )
-        elif cspec.prefix and i < len(cspec.prefix) and ctype not in cspec.prefix[i]:
-            yield ValidationError(
-                "WRONG_POSITION",
-                cpath,
-                f"`{ctype}` cannot be child {i} of {owner}; expected: {_names(cspec.prefix[i])}",
-            )
+
+
+def _child_errors(
+    child: object, index: int, spec: NodeSpec, path: str
+) -> Iterator[ValidationError]:
+    """Whether child ``index`` may stand where it stands in ``spec``'s content. Reported
+    when the walk reaches the child, so errors come in document order."""
+    cspec = spec.content
+    assert cspec is not None
+    owner = f"`{spec.type}`"
+    if not isinstance(child, dict):
+        yield ValidationError(
+            "NOT_A_NODE", path, f"expected a node object inside {owner}; found {_describe(child)}"
+        )
+        return
+    ctype = child.get("type")
+    if not isinstance(ctype, str) or ctype not in NODES:
+        yield _unknown_node(child, path)
+    elif ctype not in cspec.children:
+        yield ValidationError(
+            "NODE_NOT_ALLOWED",
+            path,
+            f"`{ctype}` is not allowed inside {owner}; allowed: {_names(cspec.children)}",
+        )
+    elif cspec.prefix and index < len(cspec.prefix) and ctype not in cspec.prefix[index]:
+        yield ValidationError(
+            "WRONG_POSITION",
+            path,
+            f"`{ctype}` cannot be child {index} of {owner}; "
+            f"expected: {_names(cspec.prefix[index])}",
+        )
 
 
 def _unknown_node(node: Mapping[object, object], path: str) -> ValidationError:
@@ -530,7 +576,7 @@ def _value_ok(value: object, spec: ValueSpec) -> bool:
         )
     if kind == "number" or kind == "integer":
         if type(value) is int:
-            number = float(value)
+            number: float = value  # no float(): a 400-digit integer would overflow
         elif type(value) is float and math.isfinite(value):
             if kind == "integer" and not value.is_integer():
                 return False
@@ -614,7 +660,8 @@ def _node_ok(node: dict[object, object], spec: NodeSpec, alts: MarkAlternatives 
 
 # A frame is (node, spec, mark alternatives, parent frame or None, index in the parent's
 # content). Frames are plain tuples: one is made per container node on the hot path.
-_Frame = tuple[dict[object, object], NodeSpec, "MarkAlternatives | None", Any, int]
+_Frame = tuple[Any, "NodeSpec | None", "MarkAlternatives | None", Any, int]
+# spec is None for a child its parent found misplaced or not a node (see _walk).
 
 
 def _pointer(frame: _Frame) -> str:
@@ -654,41 +701,48 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
     missing = _MISSING
     while stack:
         frame = stack.pop()
-        node, spec, alts, parent, _index = frame
+        node, spec, alts, parent, index = frame
+        if spec is None:
+            # A child the parent's loop found misplaced (or not a node): say so here,
+            # in document order, then check it as far as its type is known.
+            parent_spec = parent[1]
+            yield from _child_errors(node, index, parent_spec, _pointer(frame))
+            ctype = node.get("type") if type(node) is dict else None
+            if type(ctype) is not str or ctype not in NODES:
+                continue
+            spec = NODES[ctype]
+            alts = parent_spec.content.child_marks.get(ctype)
+            frame = (node, spec, alts, parent, index)
         ok = fast and _node_ok(node, spec, alts)
         cspec = spec.content
         content = node.get("content") if cspec is not None else None
         if cspec is None or type(content) is not list:
             if not ok or content is not None or (cspec is not None and "content" in node):
-                yield from _node_errors(
-                    node, spec, alts, parent and parent[1].type, _pointer(frame)
-                )
+                yield from _node_errors(node, spec, alts, _parent_type(frame), _pointer(frame))
             continue
         if id(node) in containers and _is_ancestor(node, frame):
             yield ValidationError("CYCLE", _pointer(frame), f"`{spec.type}` contains itself")
             continue
         containers.add(id(node))
         n = len(content)
-        if (
-            n < cspec.min_items
-            or cspec.prefix
-            or (cspec.max_items is not None and n > cspec.max_items)
-        ):
+        if n < cspec.min_items or (cspec.max_items is not None and n > cspec.max_items):
             ok = False
+        if not ok:
+            yield from _node_errors(node, spec, alts, _parent_type(frame), _pointer(frame))
         allowed = cspec.children
+        prefix = cspec.prefix
         child_marks = cspec.child_marks
         text_alts = child_marks.get("text")
         children: list[_Frame] = []
         for i in range(n):
             child = content[i]
-            if type(child) is not dict:
-                ok = False
-                continue
-            ctype = child.get("type")
-            if type(ctype) is not str or ctype not in allowed:
-                ok = False
-                if type(ctype) is str and ctype in NODES:
-                    children.append((child, NODES[ctype], None, frame, i))
+            ctype = child.get("type") if type(child) is dict else None
+            if (
+                type(ctype) is not str
+                or ctype not in allowed
+                or (prefix and i < len(prefix) and ctype not in prefix[i])
+            ):
+                children.append((child, None, None, frame, i))
                 continue
             if fast and ctype == "text" and child.keys() <= text_keys:
                 # Text is most of a document: accept the common case without a frame.
@@ -702,10 +756,13 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
                     if marks is missing or _marks_ok(marks, text_alts):
                         continue
             children.append((child, NODES[ctype], child_marks[ctype], frame, i))
-        if not ok:
-            yield from _node_errors(node, spec, alts, parent and parent[1].type, _pointer(frame))
         children.reverse()
         stack.extend(children)
+
+
+def _parent_type(frame: _Frame) -> str | None:
+    parent = frame[3]
+    return None if parent is None else parent[1].type
 
 
 def _is_ancestor(node: object, frame: _Frame) -> bool:

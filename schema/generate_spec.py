@@ -422,6 +422,8 @@ class Builder:
         for key in self.rules["url_attrs"]["attrs"]:
             if not key.startswith("mark:"):
                 nodes = _edit_node_attr(nodes, key, lambda v, k=key: _url(k, v))
+        for key in self.rules["object_attrs"]["attrs"]:
+            nodes = _edit_node_attr(nodes, key, lambda v, k=key: _any_object(k, v))
         return nodes
 
     def _marks(self) -> dict[str, MarkSpec]:
@@ -489,15 +491,36 @@ def _url(key: str, v: ValueSpec) -> ValueSpec:
     return replace(v, url=True)
 
 
+def _any_object(key: str, v: ValueSpec) -> ValueSpec:
+    if v.kind != "any":
+        raise _fail(f"editor-rules object_attrs.{key}", f"attribute is {v.kind}, not any")
+    return ValueSpec("object")
+
+
+def _edit_value(v: ValueSpec, steps: list[str], key: str, edit: Any) -> ValueSpec:
+    """Apply ``edit`` to the value reached by ``steps`` (property names; ``[]`` = items)."""
+    if not steps:
+        return edit(v)  # type: ignore[no-any-return]
+    step, rest = steps[0], steps[1:]
+    if step == "[]" and v.items is not None:
+        return replace(v, items=_edit_value(v.items, rest, key, edit))
+    if v.properties is not None and step in v.properties:
+        inner = _edit_value(v.properties[step], rest, key, edit)
+        return replace(v, properties={**v.properties, step: inner})
+    raise _fail(f"editor-rules {key}", f"no {step!r} inside this attribute")
+
+
 def _edit_attrs(
-    alts: tuple[AttrsSpec, ...], key: str, attr: str, edit: Any
+    alts: tuple[AttrsSpec, ...], key: str, path: str, edit: Any
 ) -> tuple[AttrsSpec, ...]:
+    attr, *steps = path.replace("[]", ".[]").split(".")
     found = False
     out = []
     for a in alts:
         if attr in a.properties:
             found = True
-            a = replace(a, properties={**a.properties, attr: edit(a.properties[attr])})
+            value = _edit_value(a.properties[attr], steps, key, edit)
+            a = replace(a, properties={**a.properties, attr: value})
         out.append(a)
     if not found:
         raise _fail(f"editor-rules {key}", "no such attribute in the schema")
@@ -505,7 +528,7 @@ def _edit_attrs(
 
 
 def _edit_node_attr(nodes: dict[str, NodeSpec], key: str, edit: Any) -> dict[str, NodeSpec]:
-    node_type, attr = key.split(".")
+    node_type, attr = key.split(".", 1)
     spec = nodes[node_type]
     return {**nodes, node_type: replace(spec, attrs=_edit_attrs(spec.attrs, key, attr, edit))}
 

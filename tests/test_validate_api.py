@@ -67,9 +67,9 @@ def test_validate_raises_with_every_error_in_document_order() -> None:
         validate(doc)
     errors = info.value.errors
     assert [(e.code, e.path) for e in errors] == [
-        ("UNKNOWN_NODE", "/content/2"),
         ("NOT_A_NODE", "/content/0/content/0"),
         ("EMPTY_STRING", "/content/1/content/0/text"),
+        ("UNKNOWN_NODE", "/content/2"),
     ]
     assert isinstance(info.value, adfkit.AdfkitError)
     assert "and 2 more" in str(info.value)
