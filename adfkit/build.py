@@ -918,7 +918,11 @@ def rule(*, local_id: str | None = None) -> Rule:
 
 
 def status(
-    *, color: str, text: str, local_id: str | None = None, style: str | None = None
+    *,
+    color: Literal["neutral", "purple", "blue", "red", "yellow", "green"],
+    text: str,
+    local_id: str | None = None,
+    style: str | None = None,
 ) -> Status:
     """An ADF ``status`` node.
 

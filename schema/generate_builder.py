@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -56,7 +57,8 @@ def value_type(spec: ValueSpec) -> str:
     if spec.enum is not None:
         return "Literal[" + ", ".join(_literal(v) for v in spec.enum) + "]"
     if spec.kind == "string":
-        return "str"
+        words = _pattern_words(spec.pattern)
+        return "Literal[" + ", ".join(json.dumps(w) for w in words) + "]" if words else "str"
     if spec.kind == "integer":
         lo, hi = spec.minimum, spec.maximum
         if lo is not None and hi is not None and hi - lo < LITERAL_RANGE_LIMIT:
@@ -71,6 +73,18 @@ def value_type(spec: ValueSpec) -> str:
     if spec.kind == "object":
         return "Mapping[str, JsonValue]"
     return "JsonValue"
+
+
+def _pattern_words(pattern: str | None) -> list[str]:
+    """The plain words of a pattern like ``^(neutral|purple|...|#[0-9a-fA-F]{6})$``.
+
+    The status colour is such a pattern: typing it as the named colours catches
+    ``color="grene"``; the hex form it also allows is left to ``typing.cast``.
+    """
+    match = re.fullmatch(r"\^\((.*)\)\$", pattern or "")
+    if match is None:
+        return []
+    return [w for w in match.group(1).split("|") if re.fullmatch(r"[a-z]+", w)]
 
 
 def _literal(value: object) -> str:

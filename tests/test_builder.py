@@ -109,7 +109,7 @@ def _heading_level_7() -> object:
             "table_cell(): colspan=0: `colspan` must be at least 1",
         ),
         (
-            lambda: build.status(text="DONE", color="pink"),
+            lambda: build.status(text="DONE", color="pink"),  # type: ignore[arg-type]
             "status(): color='pink': `color` must match",
         ),
         (lambda: build.text_color("red"), "text_color(): color='red': `color` must match"),

@@ -14,6 +14,7 @@ from adfkit.build import (
     media_single,
     panel,
     paragraph,
+    status,
     strong,
     table,
     table_cell,
@@ -43,3 +44,4 @@ media_single(picture, layout="middle")  # E: No overload variant
 media(type="external", id="1", collection="c")  # E: No overload variant
 list_item("bare text")  # E: incompatible type "str"
 heading(level=1, colour="red")  # E: Unexpected keyword argument "colour"
+status(text="DONE", color="grene")  # E: incompatible type "Literal['grene']"
