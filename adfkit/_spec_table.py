@@ -179,9 +179,7 @@ NODES: Final[Mapping[str, NodeSpec]] = {
                 "extension": (
                     frozenset({"dataConsumer", "fragment"}),
                 ),
-                "paragraph": (
-                    frozenset({"fontSize"}),
-                ),
+                "paragraph": (),
             },
             min_items=1,
         ),

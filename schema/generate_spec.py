@@ -408,6 +408,13 @@ class Builder:
         return spec, children
 
     def _apply_node_rules(self, nodes: dict[str, NodeSpec]) -> dict[str, NodeSpec]:
+        for edge in self.rules["no_child_marks"]["edges"]:
+            parent, child = edge.split(">")
+            spec = nodes[parent]
+            if spec.content is None or child not in spec.content.child_marks:
+                raise _fail(f"editor-rules no_child_marks {edge}", "no such parent-child edge")
+            child_marks = {**spec.content.child_marks, child: ()}
+            nodes[parent] = replace(spec, content=replace(spec.content, child_marks=child_marks))
         for node_type, minimum in _entries(self.rules["min_content"]):
             spec = nodes[node_type]
             if spec.content is None:
