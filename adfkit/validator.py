@@ -20,13 +20,22 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, Final
 
 from adfkit.errors import InvalidDocument, ValidationError
 from adfkit.pointer import escape
-from adfkit.spec import MARKS, NODES, ROOT_TYPE, SAFE_URL_PREFIXES, AttrsSpec, NodeSpec, ValueSpec
+from adfkit.spec import (
+    MARKS,
+    NODES,
+    ROOT_TYPE,
+    SAFE_URL_PREFIXES,
+    AttrsSpec,
+    MarkSpec,
+    NodeSpec,
+    ValueSpec,
+)
 
 __all__ = ["is_valid", "iter_errors", "validate"]
 
@@ -557,80 +566,141 @@ def _unknown_node(node: Mapping[object, object], path: str) -> ValidationError:
 
 _MISSING: Final = object()
 _REQUIRED: Final = {t: s.required for t, s in NODES.items()}
+# Node types whose only required key is `content` and which need nothing else checked
+# when `type` and `content` are their only keys: most containers, most of the time.
+_PLAIN: Final = frozenset(
+    t for t, s in NODES.items() if s.content is not None and s.required <= {"content"}
+)
+_LEAVES: Final = frozenset(t for t, s in NODES.items() if s.content is None and t != "text")
+# Nodes whose children are all leaves (paragraph, heading, codeBlock ...): checked in one
+# call, children included, so the commonest blocks cost no frames at all.
+_INLINE_BLOCKS: Final = frozenset(
+    t
+    for t, s in NODES.items()
+    if s.content is not None
+    and not s.content.prefix
+    and all(NODES[c].content is None for c in s.content.children)
+)
+_CYCLE_CHECK_EVERY: Final = 4096  # levels of nesting between checks for a cycle
 _COMBOS: dict[tuple[MarkAlternatives, tuple[str, ...]], bool] = {}
 
 
-def _value_ok(value: object, spec: ValueSpec) -> bool:
+Check = Callable[[object], bool]
+
+
+def _compile(spec: ValueSpec) -> Check:
+    """A boolean check for one attribute spec, specialised once per spec: the per-value
+    cost is then a call and the comparisons that spec needs, nothing else."""
     kind = spec.kind
     if kind == "string":
-        if type(value) is not str:
-            return False
-        if not (value.isascii() and "\x00" not in value) and _string_problem(value) is not None:
-            return False
         if spec.enum is not None:
-            return value in spec.enum
-        return (
-            (spec.min_length is None or len(value) >= spec.min_length)
-            and (spec.pattern is None or _pattern(spec.pattern).search(value) is not None)
-            and (not spec.url or _url_problem(value) is None)
-        )
-    if kind == "number" or kind == "integer":
-        if type(value) is int:
-            number: float = value  # no float(): a 400-digit integer would overflow
-        elif type(value) is float and math.isfinite(value):
-            if kind == "integer" and not value.is_integer():
-                return False
-            number = value
-        else:
-            return False
-        return (
-            (spec.enum is None or value in spec.enum)
-            and (spec.minimum is None or number >= spec.minimum)
-            and (spec.maximum is None or number <= spec.maximum)
-        )
+            allowed = frozenset(v for v in spec.enum if isinstance(v, str))
+            return lambda v: type(v) is str and v in allowed  # enum values are clean strings
+        regex = _pattern(spec.pattern) if spec.pattern is not None else None
+        min_length = spec.min_length or 0
+        url = spec.url
+
+        def string_ok(v: object) -> bool:
+            return (
+                type(v) is str
+                and len(v) >= min_length
+                and ((v.isascii() and "\x00" not in v) or _string_problem(v) is None)
+                and (regex is None or regex.search(v) is not None)
+                and (not url or _url_problem(v) is None)
+            )
+
+        return string_ok
+    if kind in ("number", "integer"):
+        lo, hi, enum = spec.minimum, spec.maximum, spec.enum
+        integer = kind == "integer"
+
+        def number_ok(v: object) -> bool:
+            if type(v) is float:
+                if not math.isfinite(v) or (integer and not v.is_integer()):
+                    return False
+            elif type(v) is not int:
+                return False  # bool included: True is not a number here
+            return (
+                (enum is None or v in enum) and (lo is None or v >= lo) and (hi is None or v <= hi)
+            )
+
+        return number_ok
     if kind == "boolean":
-        return type(value) is bool
-    return next(_value_errors(value, spec, "", ""), None) is None  # rare shapes: ask the explainer
+        return lambda v: type(v) is bool
+    if kind == "array" and spec.items is not None:
+        # Table cells' colwidth: every cell has one, so it must not reach the explainer.
+        item_ok = _compile(spec.items)
+        min_items = spec.min_items or 0
+        return lambda v: type(v) is list and len(v) >= min_items and all(map(item_ok, v))
+    return lambda v: next(_value_errors(v, spec, "", ""), None) is None  # rare: the explainer
+
+
+def _compile_attrs(alt: AttrsSpec) -> tuple[frozenset[str], frozenset[str], dict[str, Check]]:
+    return (
+        frozenset(alt.properties),
+        alt.required,
+        {k: _compile(v) for k, v in alt.properties.items()},
+    )
+
+
+_ATTR_CHECKS: Final = {
+    id(alternatives): tuple(_compile_attrs(alt) for alt in alternatives)
+    for alternatives in (*(n.attrs for n in NODES.values()), *(m.attrs for m in MARKS.values()))
+}
+"""Compiled checks per ``attrs`` alternatives tuple of the table, keyed by identity (the
+table is immutable and lives as long as the process)."""
+_PROPERTY_CHECKS: Final = {
+    t: tuple((k, _compile(v)) for k, v in s.properties.items()) for t, s in NODES.items()
+}
 
 
 def _attrs_ok(attrs: object, alternatives: tuple[AttrsSpec, ...]) -> bool:
     if type(attrs) is not dict:
         return False
     keys = attrs.keys()
-    for alt in alternatives:
-        props = alt.properties
-        if keys <= props.keys() and alt.required <= keys:
+    for allowed, required, checks in _ATTR_CHECKS[id(alternatives)]:
+        if keys <= allowed and required <= keys:
             for key, value in attrs.items():
-                if not _value_ok(value, props[key]):
+                if not checks[key](value):
                     break
             else:
                 return True
     return False
 
 
+def _compile_mark(spec: MarkSpec) -> Check:
+    """A boolean check of one mark object's own keys and attributes."""
+    if not spec.attrs:
+        return lambda m: len(m) == 1  # type: ignore[arg-type]
+    alternatives = spec.attrs
+    if spec.attrs_required:
+        return lambda m: len(m) == 2 and _attrs_ok(m.get("attrs"), alternatives)  # type: ignore[arg-type, attr-defined]
+    return lambda m: len(m) == 1 or (len(m) == 2 and _attrs_ok(m.get("attrs"), alternatives))  # type: ignore[arg-type, attr-defined]
+
+
+_MARK_CHECKS: Final = {t: _compile_mark(s) for t, s in MARKS.items()}
+
+
 def _marks_ok(marks: object, alts: MarkAlternatives | None) -> bool:
     if type(marks) is not list or not marks or alts is None:
         return False
-    types: list[str] = []
+    checks = _MARK_CHECKS
+    kinds: list[str] = []
     for mark in marks:
         if type(mark) is not dict:
             return False
         mtype = mark.get("type")
-        mspec = MARKS.get(mtype) if type(mtype) is str else None
-        if mspec is None:
+        check = checks.get(mtype) if type(mtype) is str else None
+        if check is None or not check(mark):
             return False
-        if "attrs" in mark:
-            if not mspec.attrs or len(mark) != 2 or not _attrs_ok(mark["attrs"], mspec.attrs):
-                return False
-        elif mspec.attrs_required or len(mark) != 1:
-            return False
-        types.append(mspec.type)
+        kinds.append(mtype)  # type: ignore[arg-type]  # a str: checked above
+    types = tuple(kinds)
     if len(types) > 4:
-        return _combo_ok(alts, tuple(types))
-    key = (alts, tuple(types))
+        return _combo_ok(alts, types)
+    key = (alts, types)
     verdict = _COMBOS.get(key)
     if verdict is None:
-        verdict = _COMBOS[key] = _combo_ok(alts, key[1])
+        verdict = _COMBOS[key] = _combo_ok(alts, types)
     return verdict
 
 
@@ -648,8 +718,8 @@ def _node_ok(node: dict[object, object], spec: NodeSpec, alts: MarkAlternatives 
     keys = node.keys()
     if not (keys <= _NODE_KEYS[ntype] and _REQUIRED[ntype] <= keys):
         return False
-    for key, vspec in spec.properties.items():
-        if key in node and not _value_ok(node[key], vspec):
+    for key, check in _PROPERTY_CHECKS[ntype]:
+        if key in node and not check(node[key]):
             return False
     if "attrs" in node and not _attrs_ok(node["attrs"], spec.attrs):
         return False
@@ -659,8 +729,8 @@ def _node_ok(node: dict[object, object], spec: NodeSpec, alts: MarkAlternatives 
 # --- the walk ----------------------------------------------------------------------------
 
 # A frame is (node, spec, mark alternatives, parent frame or None, index in the parent's
-# content). Frames are plain tuples: one is made per container node on the hot path.
-_Frame = tuple[Any, "NodeSpec | None", "MarkAlternatives | None", Any, int]
+# content, depth). Frames are plain tuples: one is made per non-text node on the hot path.
+_Frame = tuple[Any, "NodeSpec | None", "MarkAlternatives | None", Any, int, int]
 # spec is None for a child its parent found misplaced or not a node (see _walk).
 
 
@@ -695,46 +765,52 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
         return
     if rtype != ROOT_TYPE:
         yield ValidationError("ROOT_NOT_DOC", "", f"the root must be a `doc` node; found `{rtype}`")
-    stack: list[_Frame] = [(doc, NODES[rtype], (), None, 0)]
-    containers: set[int] = set()
-    text_keys = _NODE_KEYS["text"]
+    stack: list[_Frame] = [(doc, NODES[rtype], (), None, 0, 0)]
+    plain = _PLAIN
+    leaves = _LEAVES
+    inline_blocks = _INLINE_BLOCKS
+    nodes = NODES
     missing = _MISSING
+    every = _CYCLE_CHECK_EVERY
     while stack:
         frame = stack.pop()
-        node, spec, alts, parent, index = frame
+        node, spec, alts, parent, index, depth = frame
         if spec is None:
             # A child the parent's loop found misplaced (or not a node): say so here,
             # in document order, then check it as far as its type is known.
             parent_spec = parent[1]
             yield from _child_errors(node, index, parent_spec, _pointer(frame))
             ctype = node.get("type") if type(node) is dict else None
-            if type(ctype) is not str or ctype not in NODES:
+            if type(ctype) is not str or ctype not in nodes:
                 continue
-            spec = NODES[ctype]
+            spec = nodes[ctype]
             alts = parent_spec.content.child_marks.get(ctype)
-            frame = (node, spec, alts, parent, index)
-        ok = fast and _node_ok(node, spec, alts)
+            frame = (node, spec, alts, parent, index, depth)
         cspec = spec.content
-        content = node.get("content") if cspec is not None else None
-        if cspec is None or type(content) is not list:
-            if not ok or content is not None or (cspec is not None and "content" in node):
+        content = node.get("content", missing) if cspec is not None else missing
+        if type(content) is not list:
+            if not (fast and content is missing and _node_ok(node, spec, alts)):
                 yield from _node_errors(node, spec, alts, _parent_type(frame), _pointer(frame))
             continue
-        if id(node) in containers and _is_ancestor(node, frame):
+        assert cspec is not None
+        n = len(content)
+        if not (
+            fast
+            and ((len(node) == 2 and spec.type in plain) or _node_ok(node, spec, alts))
+            and n >= cspec.min_items
+            and (cspec.max_items is None or n <= cspec.max_items)
+        ):
+            yield from _node_errors(node, spec, alts, _parent_type(frame), _pointer(frame))
+        depth += 1
+        if depth % every == 0 and _on_a_cycle(frame):
             yield ValidationError("CYCLE", _pointer(frame), f"`{spec.type}` contains itself")
             continue
-        containers.add(id(node))
-        n = len(content)
-        if n < cspec.min_items or (cspec.max_items is not None and n > cspec.max_items):
-            ok = False
-        if not ok:
-            yield from _node_errors(node, spec, alts, _parent_type(frame), _pointer(frame))
         allowed = cspec.children
         prefix = cspec.prefix
         child_marks = cspec.child_marks
         text_alts = child_marks.get("text")
-        children: list[_Frame] = []
-        for i in range(n):
+        # Pushed last to first, so that children are visited in document order.
+        for i in range(n - 1, -1, -1):
             child = content[i]
             ctype = child.get("type") if type(child) is dict else None
             if (
@@ -742,36 +818,90 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
                 or ctype not in allowed
                 or (prefix and i < len(prefix) and ctype not in prefix[i])
             ):
-                children.append((child, None, None, frame, i))
+                stack.append((child, None, None, frame, i, depth))
                 continue
-            if fast and ctype == "text" and child.keys() <= text_keys:
+            if fast and ctype == "text":
                 # Text is most of a document: accept the common case without a frame.
                 text = child.get("text")
+                size = len(child)
                 if (
                     type(text) is str
                     and text
+                    and (size == 2 or (size == 3 and "marks" in child))
                     and ((text.isascii() and "\x00" not in text) or _string_problem(text) is None)
+                    and (size == 2 or _marks_ok(child["marks"], text_alts))
                 ):
-                    marks = child.get("marks", missing)
-                    if marks is missing or _marks_ok(marks, text_alts):
-                        continue
-            children.append((child, NODES[ctype], child_marks[ctype], frame, i))
-        children.reverse()
-        stack.extend(children)
+                    continue
+            elif fast and ctype in leaves and _node_ok(child, nodes[ctype], child_marks[ctype]):
+                continue  # mentions, emoji, dates ...: no children, so no frame either
+            elif (
+                fast
+                and ctype in inline_blocks
+                and _inline_block_ok(child, nodes[ctype], child_marks[ctype])
+            ):
+                continue  # a paragraph (or heading ...) of valid inline content: no frames
+            stack.append((child, nodes[ctype], child_marks[ctype], frame, i, depth))
+
+
+def _inline_block_ok(node: dict[Any, Any], spec: NodeSpec, alts: MarkAlternatives | None) -> bool:
+    """Whether a node whose children are all leaves is valid, children included; False
+    sends it down the ordinary path, which finds what is wrong."""
+    content = node.get("content")
+    cspec = spec.content
+    assert cspec is not None
+    if type(content) is not list:
+        return "content" not in node and _node_ok(node, spec, alts)
+    if not ((len(node) == 2 and spec.type in _PLAIN) or _node_ok(node, spec, alts)):
+        return False
+    if len(content) < cspec.min_items or (
+        cspec.max_items is not None and len(content) > cspec.max_items
+    ):
+        return False
+    allowed = cspec.children
+    child_marks = cspec.child_marks
+    text_alts = child_marks.get("text")
+    for child in content:
+        if type(child) is not dict:
+            return False
+        ctype = child.get("type")
+        if type(ctype) is not str or ctype not in allowed:
+            return False
+        if ctype == "text":
+            text = child.get("text")
+            size = len(child)
+            if not (
+                type(text) is str
+                and text
+                and (size == 2 or (size == 3 and "marks" in child))
+                and ((text.isascii() and "\x00" not in text) or _string_problem(text) is None)
+                and (size == 2 or _marks_ok(child["marks"], text_alts))
+            ):
+                return False
+        elif not _node_ok(child, NODES[ctype], child_marks[ctype]):
+            return False
+    return True
+
+
+def _on_a_cycle(frame: _Frame) -> bool:
+    """Whether the chain of frames above ``frame`` passes the same node twice.
+
+    Run only every ``_CYCLE_CHECK_EVERY`` levels: a structure that contains itself
+    grows the chain without end, so it is caught at the next check, while ordinary
+    documents never pay for the bookkeeping.
+    """
+    seen: set[int] = set()
+    f: _Frame | None = frame
+    while f is not None:
+        if id(f[0]) in seen:
+            return True
+        seen.add(id(f[0]))
+        f = f[3]
+    return False
 
 
 def _parent_type(frame: _Frame) -> str | None:
     parent = frame[3]
     return None if parent is None else parent[1].type
-
-
-def _is_ancestor(node: object, frame: _Frame) -> bool:
-    f: _Frame | None = frame[3]
-    while f is not None:
-        if f[0] is node:
-            return True
-        f = f[3]
-    return False
 
 
 def is_valid(doc: object) -> bool:
