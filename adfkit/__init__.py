@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from adfkit import build
     from adfkit.errors import AdfkitError, BuildError, InvalidDocument, ValidationError
+    from adfkit.markdown import from_markdown
     from adfkit.tree import Mark, Node, from_json
     from adfkit.validator import is_valid, iter_errors, validate
 
@@ -24,6 +25,7 @@ __all__ = [
     "ValidationError",
     "build",
     "from_json",
+    "from_markdown",
     "is_valid",
     "iter_errors",
     "validate",
@@ -36,6 +38,7 @@ _HOMES = {
     "Mark": "adfkit.tree",
     "Node": "adfkit.tree",
     "from_json": "adfkit.tree",
+    "from_markdown": "adfkit.markdown",
     "InvalidDocument": "adfkit.errors",
     "ValidationError": "adfkit.errors",
     "is_valid": "adfkit.validator",

@@ -45,6 +45,7 @@ def test_public_api_is_pinned() -> None:
         "ValidationError",
         "build",
         "from_json",
+        "from_markdown",
         "is_valid",
         "iter_errors",
         "validate",

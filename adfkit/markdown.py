@@ -1,0 +1,453 @@
+"""Markdown (CommonMark + GFM) to ADF, on mistune v3's syntax tree.
+
+Each mistune token is mapped to its natural ADF node by a handler named after the
+token type; ``adfkit.repair`` then fits the result to what ADF allows where it stands
+(a heading inside a list item, a table inside a quote, an image inside a paragraph),
+so the output is always valid and no text is lost. ``docs/markdown.md`` has the
+mapping table and every repair.
+
+The same input always gives the same output: task and decision ids are numbered in
+document order, never random.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from adfkit.repair import repair_document, text_of
+
+__all__ = ["from_markdown"]
+
+Json = dict[str, Any]
+Token = Mapping[str, Any]
+
+ALERT_PANELS: Mapping[str, str] = {
+    "NOTE": "info",
+    "TIP": "tip",
+    "IMPORTANT": "note",
+    "WARNING": "warning",
+    "CAUTION": "error",
+}
+"""GitHub alert kind -> ADF panel type."""
+
+EMOJI: Mapping[str, str] = {
+    "smile": "😄", "smiley": "😃", "grinning": "😀", "laughing": "😆", "joy": "😂",
+    "wink": "😉", "blush": "😊", "heart_eyes": "😍", "thinking": "🤔", "neutral_face": "😐",
+    "confused": "😕", "cry": "😢", "sob": "😭", "angry": "😠", "rage": "😡", "scream": "😱",
+    "sweat_smile": "😅", "sunglasses": "😎", "upside_down_face": "🙃",
+    "slightly_smiling_face": "🙂",
+    "+1": "👍", "thumbsup": "👍", "-1": "👎", "thumbsdown": "👎", "ok_hand": "👌", "clap": "👏",
+    "wave": "👋", "pray": "🙏", "raised_hands": "🙌", "muscle": "💪", "eyes": "👀",
+    "heart": "❤️", "broken_heart": "💔", "fire": "🔥", "star": "⭐", "sparkles": "✨",
+    "tada": "🎉", "rocket": "🚀", "bug": "🐛", "warning": "⚠️", "x": "❌",
+    "white_check_mark": "✅", "heavy_check_mark": "✔️", "question": "❓", "exclamation": "❗",
+    "bulb": "💡", "memo": "📝", "lock": "🔒", "unlock": "🔓", "key": "🔑", "hammer": "🔨",
+    "wrench": "🔧", "gear": "⚙️", "zap": "⚡", "boom": "💥", "hourglass": "⌛", "calendar": "📅",
+    "link": "🔗", "mag": "🔍", "100": "💯", "construction": "🚧", "rotating_light": "🚨",
+    "no_entry": "⛔", "stop_sign": "🛑", "checkered_flag": "🏁", "package": "📦",
+    "coffee": "☕", "beers": "🍻", "party_popper": "🎉", "see_no_evil": "🙈", "skull": "💀",
+}  # fmt: skip
+"""``:shortcode:`` -> emoji, for the common GitHub shortcodes (others stay text)."""
+
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+_MENTION = re.compile(r"(?<![\w@.])@([\w][\w.-]*[\w]|[\w])")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ALERT = re.compile(r"\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
+_DETAILS_OPEN = re.compile(r"^\s*<details(\s[^>]*)?>", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary(?:\s[^>]*)?>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_BREAK_TAG = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
+
+
+@cache
+def _parser() -> Any:
+    import mistune  # imported on first use: `adfkit validate` never pays for it
+
+    return mistune.create_markdown(
+        renderer=None, plugins=["strikethrough", "table", "task_lists", "url"]
+    )
+
+
+def from_markdown(
+    text: str,
+    *,
+    alerts: bool = True,
+    details: bool = True,
+    emoji: bool = True,
+    mentions: Mapping[str, str] | None = None,
+    hard_breaks: bool = False,
+) -> Json:
+    """Convert Markdown to a valid ADF document (a JSON-ready dict).
+
+    - ``alerts``: GitHub alerts (``> [!NOTE]``, ``[!WARNING]`` ...) become panels.
+    - ``details``: ``<details><summary>`` blocks become expands.
+    - ``emoji``: ``:shortcode:`` for known shortcodes becomes an emoji node.
+    - ``mentions``: ``@name`` -> Atlassian account id; listed names become mentions.
+    - ``hard_breaks``: a single newline inside a paragraph is a line break (as in
+      GitHub comments) rather than a space (as CommonMark says).
+
+    Never raises on any text; the result always passes ``adfkit.validate``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"from_markdown() takes a str, not {type(text).__name__}")
+    tokens, _state = _parser().parse(text.replace("\x00", "\ufffd"))
+    converter = _Converter(
+        alerts=alerts,
+        details=details,
+        emoji=emoji,
+        mentions=dict(mentions or {}),
+        hard_breaks=hard_breaks,
+    )
+    return _safe(repair_document(converter.blocks(tokens)), text)
+
+
+def _safe(doc: Json, source: str) -> Json:
+    """The repaired document, or, should repair ever miss a case, the text as plain
+    paragraphs: a conversion bug must not cost the user their text or an exception."""
+    from adfkit.validator import is_valid
+
+    if is_valid(doc):
+        return doc
+    paragraphs = [p for p in re.split(r"\n\s*\n", source) if p.strip()]
+    return repair_document(
+        [{"type": "paragraph", "content": [{"type": "text", "text": p}]} for p in paragraphs]
+    )
+
+
+@dataclass
+class _Converter:
+    alerts: bool
+    details: bool
+    emoji: bool
+    mentions: dict[str, str]
+    hard_breaks: bool
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def next_id(self, kind: str) -> str:
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return f"{kind}-{self.counters[kind]}"
+
+    # --- blocks ------------------------------------------------------------------
+
+    def blocks(self, tokens: list[Token]) -> list[Json]:
+        out: list[Json] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if self.details and token["type"] == "block_html" and _DETAILS_OPEN.match(token["raw"]):
+                end = _details_end(tokens, i)
+                if end is not None:
+                    out.extend(self.expand(tokens, i, end))
+                    i = end + 1
+                    continue
+            handler: Callable[[Token], list[Json]] | None = getattr(
+                self, f"b_{token['type']}", None
+            )
+            if handler is not None:
+                out.extend(handler(token))
+            else:  # a token type this converter does not know: keep its text
+                out.extend(self.b_block_html({"raw": _token_text(token)}))
+            i += 1
+        return out
+
+    def b_blank_line(self, token: Token) -> list[Json]:
+        return []
+
+    def b_paragraph(self, token: Token) -> list[Json]:
+        return [{"type": "paragraph", "content": self.inline(token.get("children", []))}]
+
+    b_block_text = b_paragraph
+
+    def b_heading(self, token: Token) -> list[Json]:
+        level = min(max(int(token.get("attrs", {}).get("level", 1)), 1), 6)
+        return [
+            {
+                "type": "heading",
+                "attrs": {"level": level},
+                "content": self.inline(token.get("children", [])),
+            }
+        ]
+
+    def b_thematic_break(self, token: Token) -> list[Json]:
+        return [{"type": "rule"}]
+
+    def b_block_code(self, token: Token) -> list[Json]:
+        code = token.get("raw", "")
+        if code.endswith("\n"):
+            code = code[:-1]
+        node: Json = {
+            "type": "codeBlock",
+            "content": [{"type": "text", "text": code}] if code else [],
+        }
+        info = (token.get("attrs") or {}).get("info")
+        if info:
+            node["attrs"] = {"language": _decode(info.split()[0])}
+        return [node]
+
+    def b_block_quote(self, token: Token) -> list[Json]:
+        children = self.blocks(token.get("children", []))
+        if self.alerts:
+            panel = _as_alert(children)
+            if panel is not None:
+                return [panel]
+        return [{"type": "blockquote", "content": children}]
+
+    def b_block_html(self, token: Token) -> list[Json]:
+        """Raw HTML is kept as visible text, line by line (never silently dropped)."""
+        lines = token.get("raw", "").rstrip("\n").split("\n")
+        content: list[Json] = []
+        for n, line in enumerate(lines):
+            if n:
+                content.append({"type": "hardBreak"})
+            if line:
+                content.append({"type": "text", "text": line})
+        return [{"type": "paragraph", "content": content}] if content else []
+
+    def b_list(self, token: Token) -> list[Json]:
+        items = token.get("children", [])
+        attrs = token.get("attrs", {})
+        if items and all(item["type"] == "task_list_item" for item in items):
+            return [self.task_list(items)]
+        content = [self.list_item(item) for item in items]
+        if attrs.get("ordered"):
+            node: Json = {"type": "orderedList", "content": content}
+            start = attrs.get("start")
+            if isinstance(start, int) and start != 1:
+                node["attrs"] = {"order": start}
+            return [node]
+        return [{"type": "bulletList", "content": content}]
+
+    def list_item(self, item: Token) -> Json:
+        blocks = self.blocks(item.get("children", []))
+        if item["type"] == "task_list_item":
+            # A task item in a list of mixed items keeps its box as text.
+            box = "[x] " if item.get("attrs", {}).get("checked") else "[ ] "
+            if blocks and blocks[0]["type"] == "paragraph":
+                blocks[0]["content"].insert(0, {"type": "text", "text": box})
+            else:
+                blocks.insert(0, {"type": "paragraph", "content": [{"type": "text", "text": box}]})
+        return {"type": "listItem", "content": blocks}
+
+    def task_list(self, items: list[Token]) -> Json:
+        list_id = self.next_id("task-list")
+        content: list[Json] = []
+        for item in items:
+            blocks = self.blocks(item.get("children", []))
+            first: list[Json] = []
+            if blocks and blocks[0]["type"] == "paragraph":
+                first = blocks.pop(0)["content"]
+            state = "DONE" if item.get("attrs", {}).get("checked") else "TODO"
+            content.append(
+                {
+                    "type": "taskItem",
+                    "attrs": {"localId": self.next_id("task"), "state": state},
+                    "content": first,
+                }
+            )
+            # Nested task lists stay in the list; anything else is placed after it.
+            content.extend(blocks)
+        return {"type": "taskList", "attrs": {"localId": list_id}, "content": content}
+
+    def b_table(self, token: Token) -> list[Json]:
+        rows: list[Json] = []
+        for part in token.get("children", []):
+            row_tokens = [part] if part["type"] == "table_head" else part.get("children", [])
+            for row in row_tokens:
+                rows.append(
+                    {"type": "tableRow", "content": [self.cell(c) for c in row.get("children", [])]}
+                )
+        return [{"type": "table", "content": rows}]
+
+    def cell(self, token: Token) -> Json:
+        attrs = token.get("attrs", {})
+        paragraph: Json = {"type": "paragraph", "content": self.inline(token.get("children", []))}
+        align = {"center": "center", "right": "end"}.get(attrs.get("align") or "")
+        if align:
+            paragraph["marks"] = [{"type": "alignment", "attrs": {"align": align}}]
+        kind = "tableHeader" if attrs.get("head") else "tableCell"
+        return {"type": kind, "content": [paragraph]}
+
+    def expand(self, tokens: list[Token], start: int, end: int) -> list[Json]:
+        """``<details><summary>Title</summary> ... </details>`` as an expand; the HTML
+        around the tags, if any, stays as text."""
+        opening = tokens[start]["raw"]
+        summary = _SUMMARY.search(opening)
+        title = _decode(_TAG.sub("", summary.group(1))).strip() if summary else ""
+        head = _SUMMARY.sub("", _DETAILS_OPEN.sub("", opening, count=1), count=1)
+        if start == end:  # all on one block: <details><summary>T</summary>body</details>
+            parts = _DETAILS_CLOSE.split(head, maxsplit=1)
+            body, after = parts[0], parts[1] if len(parts) > 1 else ""
+            inner = self.b_block_html({"raw": body}) if body.strip() else []
+        else:
+            inner = self.b_block_html({"raw": head}) if head.strip() else []
+            inner += self.blocks(list(tokens[start + 1 : end]))
+            parts = _DETAILS_CLOSE.split(tokens[end]["raw"], maxsplit=1)
+            if parts[0].strip():
+                inner += self.b_block_html({"raw": parts[0]})
+            after = parts[1] if len(parts) > 1 else ""
+        node: Json = {"type": "expand", "content": inner or [{"type": "paragraph", "content": []}]}
+        if title:
+            node["attrs"] = {"title": title}
+        return [node, *(self.b_block_html({"raw": after}) if after.strip() else [])]
+
+    # --- inline --------------------------------------------------------------------
+
+    def inline(self, tokens: list[Token], marks: tuple[Json, ...] = ()) -> list[Json]:
+        out: list[Json] = []
+        for token in tokens:
+            kind = token["type"]
+            if kind == "text":
+                out.extend(self.text(_decode(token.get("raw", "")), marks))
+            elif kind == "codespan":
+                out.append(_text(token.get("raw", ""), (*marks, {"type": "code"})))
+            elif kind == "emphasis":
+                out.extend(self.inline(token.get("children", []), (*marks, {"type": "em"})))
+            elif kind == "strong":
+                out.extend(self.inline(token.get("children", []), (*marks, {"type": "strong"})))
+            elif kind == "strikethrough":
+                out.extend(self.inline(token.get("children", []), (*marks, {"type": "strike"})))
+            elif kind == "linebreak":
+                out.append({"type": "hardBreak"})
+            elif kind == "softbreak":
+                out.append({"type": "hardBreak"} if self.hard_breaks else _text(" ", marks))
+            elif kind == "link":
+                out.extend(self.link(token, marks))
+            elif kind == "image":
+                out.extend(self.image(token, marks))
+            elif kind == "inline_html":
+                raw = token.get("raw", "")
+                out.append({"type": "hardBreak"} if _BREAK_TAG.match(raw) else _text(raw, marks))
+            else:
+                out.extend(self.text(_token_text(token), marks))
+        return out
+
+    def text(self, value: str, marks: tuple[Json, ...]) -> list[Json]:
+        """Plain text, with shortcodes and mentions made into nodes where asked for."""
+        if not (self.emoji or self.mentions) or ("code" in {m["type"] for m in marks}):
+            return [_text(value, marks)]
+        out: list[Json] = []
+        pos = 0
+        for match in _inline_specials(value, emoji=self.emoji, mentions=self.mentions):
+            start, end, node = match
+            if start > pos:
+                out.append(_text(value[pos:start], marks))
+            out.append(node)
+            pos = end
+        if pos < len(value):
+            out.append(_text(value[pos:], marks))
+        return out
+
+    def link(self, token: Token, marks: tuple[Json, ...]) -> list[Json]:
+        attrs = token.get("attrs", {})
+        href = _decode(attrs.get("url", ""))
+        from adfkit.validator import _url_problem
+
+        if _url_problem(href) is not None:  # unsafe or relative: keep the text, drop the link
+            return self.inline(token.get("children", []), marks)
+        link: Json = {"type": "link", "attrs": {"href": href}}
+        if attrs.get("title"):
+            link["attrs"]["title"] = _decode(attrs["title"])
+        return self.inline(token.get("children", []), (*marks, link))
+
+    def image(self, token: Token, marks: tuple[Json, ...]) -> list[Json]:
+        attrs = token.get("attrs", {})
+        url = _decode(attrs.get("url", ""))
+        alt = "".join(text_of(n) for n in self.inline(token.get("children", [])))
+        from adfkit.validator import _url_problem
+
+        if not url or _url_problem(url) is not None or url.startswith("#"):
+            return [_text(alt or url, marks)] if (alt or url) else []
+        media: Json = {"type": "media", "attrs": {"type": "external", "url": url}}
+        if alt:
+            media["attrs"]["alt"] = alt
+        return [{"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media]}]
+
+
+def _text(value: str, marks: tuple[Json, ...]) -> Json:
+    node: Json = {"type": "text", "text": value}
+    if marks:
+        node["marks"] = [dict(m) for m in marks]
+    return node
+
+
+def _decode(value: str) -> str:
+    """HTML entities decoded once, as CommonMark does (``&amp;`` -> ``&``)."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), value) if "&" in value else value
+
+
+def _token_text(token: Token) -> str:
+    if "raw" in token:
+        return str(token["raw"])
+    return "".join(_token_text(c) for c in token.get("children", []))
+
+
+def _inline_specials(
+    value: str, *, emoji: bool, mentions: Mapping[str, str]
+) -> list[tuple[int, int, Json]]:
+    found: list[tuple[int, int, Json]] = []
+    if emoji:
+        for m in _SHORTCODE.finditer(value):
+            char = EMOJI.get(m.group(1))
+            if char is not None:
+                node = {"type": "emoji", "attrs": {"shortName": m.group(0), "text": char}}
+                found.append((m.start(), m.end(), node))
+    if mentions:
+        for m in _MENTION.finditer(value):
+            account = mentions.get(m.group(1))
+            if account is not None:
+                node = {"type": "mention", "attrs": {"id": account, "text": m.group(0)}}
+                found.append((m.start(), m.end(), node))
+    found.sort(key=lambda f: f[0])
+    kept: list[tuple[int, int, Json]] = []
+    for item in found:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    return kept
+
+
+def _as_alert(children: list[Json]) -> Json | None:
+    """A quote whose first line is only ``[!NOTE]`` (GitHub's alert syntax) as a panel."""
+    if not children or children[0]["type"] != "paragraph":
+        return None
+    inline = children[0]["content"]
+    if not inline or inline[0].get("type") != "text" or inline[0].get("marks"):
+        return None
+    match = _ALERT.fullmatch(inline[0]["text"])
+    if match is None:
+        return None
+    rest = inline[1:]
+    if rest:
+        first = rest[0]
+        line_end = first.get("type") == "hardBreak" or (
+            first.get("type") == "text" and first.get("text") == " " and not first.get("marks")
+        )
+        if not line_end:
+            return None  # text follows the marker on its line: an ordinary quote
+        rest = rest[1:]
+    body = ([{"type": "paragraph", "content": rest}] if rest else []) + children[1:]
+    return {
+        "type": "panel",
+        "attrs": {"panelType": ALERT_PANELS[match.group(1).upper()]},
+        "content": body or [{"type": "paragraph", "content": []}],
+    }
+
+
+def _details_end(tokens: list[Token], start: int) -> int | None:
+    """Index of the token closing the ``<details>`` opened at ``start``, if any."""
+    depth = 0
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if token["type"] != "block_html":
+            continue
+        raw = token["raw"]
+        depth += len(re.findall(r"<details(?:\s[^>]*)?>", raw, re.IGNORECASE))
+        depth -= len(_DETAILS_CLOSE.findall(raw))
+        if depth <= 0:
+            return i if i > start or _DETAILS_CLOSE.search(raw) else None
+    return None

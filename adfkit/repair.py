@@ -1,0 +1,337 @@
+"""Make a converter's natural ADF valid without losing text, guided by the spec table.
+
+Converters (Markdown, HTML) first map each construct to its natural ADF node, without
+asking whether ADF allows it there: a heading inside a list item, a table inside a
+quote, an image in the middle of a paragraph, ``code`` and ``link`` on one text.
+``repair_document`` then fits every node into its parent using ``adfkit.spec``:
+
+1. inline content where blocks belong is wrapped in a paragraph;
+2. a node with a *conversion* for this parent takes it (a heading becomes a bold
+   paragraph, a quote is unwrapped into its children, ``expand`` becomes
+   ``nestedExpand``, an image inside a heading becomes its alt text as a link);
+3. anything else is *hoisted*: its parent is split around it and it moves up to the
+   nearest ancestor that accepts it (a table in a list item ends the list, stands
+   after it, and the list continues after the table, numbering included);
+4. at the root, whatever is still not allowed becomes a paragraph of its text;
+5. marks a text may not carry together or in this parent are dropped, keeping the
+   ones that carry data first (``link`` before ``code`` before styles);
+6. containers left empty get the empty paragraph ADF needs; empty text disappears;
+   U+0000 and lone surrogates become U+FFFD, as CommonMark prescribes for NUL.
+
+Every rule is listed, with examples, in ``docs/markdown.md``. The result always
+passes ``adfkit.validate``; ``tests/test_repair.py`` and the converters' property
+tests hold it to that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from adfkit.spec import MARKS, NODES
+
+__all__ = ["MARK_PRIORITY", "repair_document", "text_of"]
+
+Json = dict[str, Any]
+
+MARK_PRIORITY = (
+    "link",
+    "code",
+    "strong",
+    "em",
+    "strike",
+    "underline",
+    "subsup",
+    "textColor",
+    "backgroundColor",
+    "annotation",
+)
+"""Which marks survive first when a text may not carry all of its marks: the ones that
+carry data (a link's target, code) before the ones that only style."""
+
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_TEXT_BLOCKS = frozenset(
+    t for t, s in NODES.items() if s.content is not None and "text" in s.content.children
+)
+_MAX_ORDER = 2**31 - 1
+
+
+def repair_document(content: Iterable[Json]) -> Json:
+    """A valid ``doc`` holding ``content`` (natural, possibly invalid, ADF blocks)."""
+    pieces = _fit("doc", list(content), at_root=True)
+    return {"type": "doc", "version": 1, "content": pieces}
+
+
+def text_of(node: Json) -> str:
+    """All the text under ``node``, blocks separated by newlines (for fallbacks)."""
+    parts: list[str] = []
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        ntype = item.get("type")
+        if ntype == "text":
+            parts.append(item.get("text", ""))
+        elif ntype == "hardBreak":
+            parts.append("\n")
+        elif ntype in ("mention", "emoji", "status", "placeholder"):
+            attrs = item.get("attrs", {})
+            parts.append(str(attrs.get("text") or attrs.get("shortName") or ""))
+        elif ntype in ("inlineCard", "blockCard", "embedCard"):
+            parts.append(str(item.get("attrs", {}).get("url", "")))
+        elif ntype == "media":
+            attrs = item.get("attrs", {})
+            parts.append(str(attrs.get("alt") or attrs.get("url") or ""))
+        if ntype in _TEXT_BLOCKS and parts and not parts[-1].endswith("\n"):
+            parts.append("\n")  # one line per block of text, in document order
+        stack.extend(reversed(item.get("content") or []))
+    return "".join(parts).strip("\n")
+
+
+# --- fitting children into parents -------------------------------------------------------
+
+
+class _Hoist:
+    """A node that must leave its parent; the parent is split around it."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Json) -> None:
+        self.node = node
+
+
+def _holds_inline(parent: str) -> bool:
+    spec = NODES[parent].content
+    return spec is not None and "text" in spec.children
+
+
+def _fit(parent: str, children: list[Json], *, at_root: bool = False) -> list[Any]:
+    """Children of ``parent``, each allowed there, in order, with ``_Hoist`` entries for
+    nodes that must move further up (never at the root, where everything is made to
+    fit)."""
+    spec = NODES[parent].content
+    assert spec is not None
+    wrap = "paragraph" in spec.children and not _holds_inline(parent)
+    out: list[Any] = []
+    inline_run: list[Json] = []
+    queue: list[Any] = list(children)
+
+    def flush() -> None:
+        if inline_run:
+            queue.insert(0, {"type": "paragraph", "content": list(inline_run)})
+            inline_run.clear()
+
+    while queue or inline_run:
+        if not queue:
+            flush()
+        child = queue.pop(0)
+        if isinstance(child, _Hoist):
+            child = child.node
+        ctype = child.get("type")
+        group = NODES[ctype].group if ctype in NODES else "other"
+        if wrap and (group == "inline" or ctype not in NODES):
+            inline_run.append(child if ctype in NODES else {"type": "text", "text": text_of(child)})
+            continue
+        if inline_run:
+            queue.insert(0, child)
+            flush()
+            continue
+        if ctype in spec.children:
+            pieces = _repair_node(child, parent)
+            for k, piece in enumerate(pieces):
+                if isinstance(piece, _Hoist):
+                    # Something inside had to leave the child: place it here, then
+                    # carry on with what follows it.
+                    queue[:0] = [piece.node, *pieces[k + 1 :]]
+                    break
+                out.append(piece)
+            continue
+        converted = _convert(child, parent)
+        if converted is not None:
+            queue[:0] = converted
+        elif at_root:
+            queue.insert(0, _as_paragraph(child))
+        else:
+            out.append(_Hoist(child))
+    return out
+
+
+def _repair_node(node: Json, parent: str) -> list[Any]:
+    """``node`` made valid inside ``parent``: usually one node; pieces of it with
+    hoisted nodes between them when some of its children must leave it."""
+    ntype = node["type"]
+    spec = NODES[ntype]
+    if ntype == "text":
+        text = _clean(node.get("text", ""))
+        if not text:
+            return []
+        out: Json = {"type": "text", "text": text}
+        marks = _fit_marks(node.get("marks") or [], parent, "text")
+        if marks:
+            out["marks"] = marks
+        return [out]
+    node = dict(node)
+    if "marks" in node:
+        marks = _fit_marks(node["marks"] or [], parent, ntype)
+        if marks:
+            node["marks"] = marks
+        else:
+            del node["marks"]
+    if spec.content is None:
+        return [node]
+    fitted = _merge_text(_fit(ntype, list(node.get("content") or [])))
+    runs: list[Any] = [[]]
+    for item in fitted:
+        if isinstance(item, _Hoist):
+            runs += [item, []]
+        else:
+            runs[-1].append(item)
+    result: list[Any] = []
+    items_before = 0
+    for run in runs:
+        if isinstance(run, _Hoist):
+            result.append(run)
+            continue
+        if not run and len(runs) > 1:
+            continue  # a split left this piece empty
+        piece = dict(node)
+        piece["content"] = run
+        if ntype == "orderedList" and items_before:
+            start = node.get("attrs", {}).get("order", 1)
+            piece["attrs"] = {
+                **node.get("attrs", {}),
+                "order": min(start + items_before, _MAX_ORDER),
+            }
+        items_before += len(run)
+        result.extend(_complete(piece))
+    return result
+
+
+def _complete(node: Json) -> list[Any]:
+    """``node`` with the children its type needs at least; a container that cannot be
+    completed is dissolved, its children moving to its parent."""
+    spec = NODES[node["type"]].content
+    assert spec is not None
+    content = node["content"]
+    missing = spec.min_items - len(content)
+    if missing <= 0 and (spec.max_items is None or len(content) <= spec.max_items):
+        return [node]
+    if missing > 0 and "paragraph" in spec.children:
+        return [{**node, "content": content + [{"type": "paragraph", "content": []}] * missing}]
+    return [_Hoist(child) for child in content]
+
+
+def _merge_text(items: list[Any]) -> list[Any]:
+    """Adjacent text nodes with the same marks become one."""
+    out: list[Any] = []
+    for item in items:
+        prev = out[-1] if out else None
+        if (
+            isinstance(item, dict)
+            and isinstance(prev, dict)
+            and item.get("type") == "text" == prev.get("type")
+            and item.get("marks") == prev.get("marks")
+        ):
+            out[-1] = {**prev, "text": prev["text"] + item["text"]}
+        else:
+            out.append(item)
+    return out
+
+
+def _convert(node: Json, parent: str) -> list[Json] | None:
+    """A replacement for ``node`` that may fit ``parent``, or None to hoist it."""
+    ntype = node.get("type")
+    allowed = NODES[parent].content.children  # type: ignore[union-attr]
+    content = list(node.get("content") or [])
+    inline_parent = _holds_inline(parent)
+    if inline_parent:
+        if ntype == "mediaSingle" and parent != "paragraph":
+            return _media_as_text(node)
+        if ntype in ("paragraph", "heading", "listItem", "taskItem", "decisionItem"):
+            return [*content, {"type": "hardBreak"}] if "hardBreak" in allowed else content
+        if ntype == "codeBlock":
+            text = text_of(node)
+            return [{"type": "text", "text": text, "marks": [{"type": "code"}]}] if text else []
+        if NODES.get(ntype or "") is not None and NODES[ntype].group == "inline":  # type: ignore[index]
+            text = "\n" if ntype == "hardBreak" else text_of(node)
+            return [{"type": "text", "text": text}] if text else []
+    if ntype == "heading" and "paragraph" in allowed:
+        return [{"type": "paragraph", "content": [_with_mark(c, "strong") for c in content]}]
+    if ntype == "blockquote" and "paragraph" in allowed:
+        return content
+    if ntype == "expand" and "nestedExpand" in allowed:
+        return [{**node, "type": "nestedExpand", "attrs": node.get("attrs") or {}}]
+    if ntype == "nestedExpand" and "expand" in allowed:
+        return [{**node, "type": "expand"}]
+    if ntype in ("tableHeader", "tableCell", "tableRow", "listItem") and "paragraph" in allowed:
+        return content
+    if ntype == "taskItem" and "paragraph" in allowed:
+        return [{"type": "paragraph", "content": content}]
+    return None
+
+
+def _media_as_text(node: Json) -> list[Json]:
+    """An image where only text may stand: its alt text, linked to its address."""
+    out: list[Json] = []
+    for media in node.get("content") or []:
+        attrs = media.get("attrs", {})
+        label = attrs.get("alt") or attrs.get("url") or attrs.get("id") or "image"
+        text: Json = {"type": "text", "text": label}
+        if attrs.get("url"):
+            text["marks"] = [{"type": "link", "attrs": {"href": attrs["url"]}}]
+        out.append(text)
+    return out
+
+
+def _with_mark(node: Json, mark: str) -> Json:
+    if node.get("type") != "text":
+        return node
+    marks = [m for m in node.get("marks") or [] if m.get("type") != mark]
+    return {**node, "marks": [*marks, {"type": mark}]}
+
+
+def _as_paragraph(node: Json) -> Json:
+    """The last resort at the root: the node's text as a paragraph, lines kept."""
+    lines = text_of(node).split("\n")
+    content: list[Json] = []
+    for i, line in enumerate(lines):
+        if i:
+            content.append({"type": "hardBreak"})
+        if line:
+            content.append({"type": "text", "text": line})
+    return {"type": "paragraph", "content": content}
+
+
+def _clean(text: str) -> str:
+    return _BAD_CHARS.sub("\ufffd", text)
+
+
+def _fit_marks(marks: list[Json], parent: str, ntype: str) -> list[Json]:
+    """The largest set of ``marks`` the node may carry here, by ``MARK_PRIORITY``."""
+    if not marks:
+        return []
+    cspec = NODES[parent].content
+    alternatives = cspec.child_marks.get(ntype, ()) if cspec is not None else ()
+    rank = {m: i for i, m in enumerate(MARK_PRIORITY)}
+    ordered = sorted(
+        (m for m in marks if m.get("type") in MARKS),
+        key=lambda m: rank.get(m["type"], len(rank)),
+    )
+    kept: list[Json] = []
+    types: set[str] = set()
+    for mark in ordered:
+        mtype = mark["type"]
+        if mtype in types:
+            continue
+        together = types | {mtype}
+        if not any(together <= alt for alt in alternatives):
+            continue
+        if any(MARKS[t].excludes & (together - {t}) for t in together):
+            continue
+        kept.append(mark)
+        types.add(mtype)
+    chosen = {id(m) for m in kept}
+    return [m for m in marks if id(m) in chosen]  # in their original order
