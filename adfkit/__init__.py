@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from adfkit import build
     from adfkit.errors import AdfkitError, BuildError, InvalidDocument, ValidationError
     from adfkit.markdown import from_markdown
+    from adfkit.render import to_markdown, to_text
     from adfkit.tree import Mark, Node, from_json
     from adfkit.validator import is_valid, iter_errors, validate
 
@@ -28,6 +29,8 @@ __all__ = [
     "from_markdown",
     "is_valid",
     "iter_errors",
+    "to_markdown",
+    "to_text",
     "validate",
 ]
 __version__ = "0.1.0"
@@ -39,6 +42,8 @@ _HOMES = {
     "Node": "adfkit.tree",
     "from_json": "adfkit.tree",
     "from_markdown": "adfkit.markdown",
+    "to_markdown": "adfkit.render",
+    "to_text": "adfkit.render",
     "InvalidDocument": "adfkit.errors",
     "ValidationError": "adfkit.errors",
     "is_valid": "adfkit.validator",

@@ -191,3 +191,150 @@ def _gh_data(value: str) -> str:
 
 def _gh_prop(value: str) -> str:
     return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def _read_input(name: str) -> tuple[str, str]:
+    """(shown name, text) of a file or standard input; a usage-level error if it
+    cannot be read or is not UTF-8."""
+    from adfkit import jsonfile
+
+    shown = "<stdin>" if name == "-" else name
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise click.FileError(shown, exc.strerror or str(exc)) from None
+    try:
+        return shown, jsonfile.decode(data)
+    except jsonfile.MalformedJson as exc:
+        click.echo(f"{shown}:{exc.line}:{exc.col}: {exc.message}", err=True)
+        sys.exit(1)
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.FileError(output, exc.strerror or str(exc)) from None
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(["markdown"]),
+    help="Input format (default: from the file extension; standard input is Markdown).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write here, not to standard output.",
+)
+@click.option("--pretty", is_flag=True, help="Indent the JSON.")
+@click.option(
+    "--mention",
+    "mentions",
+    multiple=True,
+    metavar="NAME=ACCOUNT_ID",
+    help="Turn @NAME into a mention (repeatable).",
+)
+@click.option("--hard-breaks", is_flag=True, help="A newline inside a paragraph is a line break.")
+@click.option("--no-alerts", is_flag=True, help="Keep > [!NOTE] quotes as quotes, not panels.")
+@click.option("--no-details", is_flag=True, help="Keep <details> as text, not expands.")
+@click.option("--no-emoji", is_flag=True, help="Keep :shortcodes: as text.")
+def convert(
+    source: str,
+    source_format: str | None,
+    output: str | None,
+    pretty: bool,
+    mentions: Sequence[str],
+    hard_breaks: bool,
+    no_alerts: bool,
+    no_details: bool,
+    no_emoji: bool,
+) -> None:
+    """Convert SOURCE (Markdown; '-' is standard input) to an ADF document (JSON)."""
+    from adfkit.markdown import from_markdown
+
+    kind = source_format or _format_of(source)
+    if kind is None:
+        raise click.BadParameter(
+            f"cannot tell the format of {source!r} from its extension; use --from",
+            param_hint="SOURCE",
+        )
+    mapping: dict[str, str] = {}
+    for entry in mentions:
+        name, sep, account = entry.partition("=")
+        if not sep or not name.strip() or not account.strip():
+            raise click.BadParameter(
+                f"expected NAME=ACCOUNT_ID, got {entry!r}", param_hint="--mention"
+            )
+        mapping[name.strip().lstrip("@")] = account.strip()
+    _shown, text = _read_input(source)
+    doc = from_markdown(
+        text,
+        alerts=not no_alerts,
+        details=not no_details,
+        emoji=not no_emoji,
+        mentions=mapping,
+        hard_breaks=hard_breaks,
+    )
+    rendered = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None)
+    _write_output(rendered + "\n", output)
+
+
+def _format_of(name: str) -> str | None:
+    if name == "-":
+        return "markdown"
+    suffix = Path(name).suffix.lower()
+    return {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown"}.get(suffix)
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@click.option(
+    "--to", "target", type=click.Choice(["markdown", "text"]), default="markdown", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write here, not to standard output.",
+)
+@click.option(
+    "--pointer", default="", metavar="POINTER", help="Render the document at this JSON Pointer."
+)
+def render(source: str, target: str, output: str | None, pointer: str) -> None:
+    """Render the ADF document in SOURCE ('-' is standard input) as Markdown or text."""
+    from adfkit import jsonfile
+    from adfkit.pointer import resolve, split_pointer
+    from adfkit.render import to_markdown, to_text
+    from adfkit.validator import iter_errors
+
+    try:
+        split_pointer(pointer)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pointer") from None
+    shown, text = _read_input(source)
+    try:
+        value, _dupes = jsonfile.load(text)
+    except jsonfile.MalformedJson as exc:
+        click.echo(f"{shown}:{exc.line}:{exc.col}: malformed JSON: {exc.message}", err=True)
+        sys.exit(1)
+    try:
+        doc = resolve(value, pointer)
+    except KeyError as exc:
+        click.echo(f"{shown}:{pointer}: POINTER_NOT_FOUND: nothing at {exc.args[0]}", err=True)
+        sys.exit(1)
+    errors = list(iter_errors(doc))
+    if errors:
+        for error in errors:
+            click.echo(f"{shown}:{pointer}{error.path}: {error.code}: {error.message}", err=True)
+        sys.exit(1)
+    writer = to_markdown if target == "markdown" else to_text
+    _write_output(writer(doc), output)  # type: ignore[arg-type]

@@ -266,7 +266,13 @@ class _Converter:
 
     def cell(self, token: Token) -> Json:
         attrs = token.get("attrs", {})
-        paragraph: Json = {"type": "paragraph", "content": self.inline(token.get("children", []))}
+        # GFM: a pipe escaped inside a cell is a pipe, even inside a code span
+        # (mistune leaves the backslash there).
+        children = [
+            {**c, "raw": c.get("raw", "").replace("\\|", "|")} if c["type"] == "codespan" else c
+            for c in token.get("children", [])
+        ]
+        paragraph: Json = {"type": "paragraph", "content": self.inline(children)}
         align = {"center": "center", "right": "end"}.get(attrs.get("align") or "")
         if align:
             paragraph["marks"] = [{"type": "alignment", "attrs": {"align": align}}]

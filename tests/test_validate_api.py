@@ -48,6 +48,8 @@ def test_public_api_is_pinned() -> None:
         "from_markdown",
         "is_valid",
         "iter_errors",
+        "to_markdown",
+        "to_text",
         "validate",
     ]
     for name in adfkit.__all__:
