@@ -202,7 +202,8 @@ def _read_input(name: str) -> tuple[str, str]:
     try:
         data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except OSError as exc:
-        raise click.FileError(shown, exc.strerror or str(exc)) from None
+        click.echo(f"{shown}: cannot read: {exc.strerror or exc}", err=True)
+        sys.exit(2)
     try:
         return shown, jsonfile.decode(data)
     except jsonfile.MalformedJson as exc:
@@ -218,7 +219,8 @@ def _write_output(text: str, output: str | None) -> None:
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise click.FileError(output, exc.strerror or str(exc)) from None
+        click.echo(f"{output}: cannot write: {exc.strerror or exc}", err=True)
+        sys.exit(2)
 
 
 @main.command()

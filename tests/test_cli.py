@@ -241,3 +241,69 @@ def test_every_format_is_quiet_about_valid_files_on_stdout(tmp_path: Path, fmt: 
     result = CliRunner().invoke(main, ["validate", "--format", fmt, str(good)])
     assert result.exit_code == 0
     assert result.stdout.strip() in ("", "[]")
+
+
+# --- convert and render -----------------------------------------------------------------
+
+
+def test_convert_markdown_file_to_adf_json(tmp_path: Path) -> None:
+    source = _write(tmp_path, "bug.md", "# Bug\n\nHello @ana :tada:\n")
+    out = tmp_path / "bug.adf.json"
+    result = _run("convert", str(source), "-o", str(out), "--pretty", "--mention", "ana=557058:1")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert doc["content"][0]["type"] == "heading"
+    assert {"type": "mention", "attrs": {"id": "557058:1", "text": "@ana"}} in doc["content"][1][
+        "content"
+    ]
+    assert out.read_text().startswith('{\n  "type": "doc"')
+    assert _run("validate", str(out)).returncode == 0
+
+
+def test_convert_reads_stdin_and_options_turn_features_off() -> None:
+    result = _run("convert", "--no-alerts", "--no-emoji", stdin=b"> [!NOTE]\n> :tada:\n")
+    assert result.returncode == 0
+    doc = json.loads(result.stdout)
+    assert doc["content"][0]["type"] == "blockquote"
+    assert "emoji" not in result.stdout
+
+
+def test_convert_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    assert _run("convert", str(tmp_path / "missing.md")).returncode == 2
+    assert _run("convert", str(_write(tmp_path, "notes.txt", "x"))).returncode == 2
+    assert _run("convert", "--mention", "nobody", "-", stdin=b"x").returncode == 2
+    bad = tmp_path / "latin1.md"
+    bad.write_bytes(b"caf\xe9")
+    result = _run("convert", str(bad))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{bad}:1:4: not UTF-8")
+
+
+def test_render_to_markdown_and_text(tmp_path: Path) -> None:
+    example = str(EXAMPLES / "bug-report.adf.json")
+    markdown = _run("render", example)
+    assert markdown.returncode == 0
+    assert markdown.stdout.startswith("## Checkout fails for café owners\n")
+    text = _run("render", "--to", "text", example)
+    assert "Checkout fails for café owners" in text.stdout
+    assert "**" not in text.stdout
+    payload = _run(
+        "render", "--pointer", "/fields/description", str(EXAMPLES / "create-issue.json")
+    )
+    assert payload.stdout == markdown.stdout
+
+
+def test_render_refuses_an_invalid_document_with_its_errors(tmp_path: Path) -> None:
+    bad = _write(tmp_path, "bad.json", BAD_LINK)
+    result = _run("render", str(bad))
+    assert result.returncode == 1
+    assert "MISSING_ATTRIBUTE" in result.stderr
+    assert result.stdout == ""
+    assert _run("render", str(_write(tmp_path, "broken.json", "{"))).returncode == 1
+
+
+def test_markdown_round_trips_through_the_command_line(tmp_path: Path) -> None:
+    source = "# Title\n\n- [ ] task\n- [x] done\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    converted = _run("convert", "-", stdin=source.encode())
+    rendered = _run("render", "--to", "markdown", "-", stdin=converted.stdout.encode())
+    assert rendered.stdout == source
