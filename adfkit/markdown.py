@@ -55,6 +55,9 @@ EMOJI: Mapping[str, str] = {
 """``:shortcode:`` -> emoji, for the common GitHub shortcodes (others stay text)."""
 
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+# GFM's extended autolinks: "www." addresses and bare e-mail addresses.
+_WWW = re.compile(r"(?<![\w/.@:])www\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+[^\s<]*")
+_EMAIL = re.compile(r"(?<![\w.+/-])[A-Za-z0-9._+-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+(?![\w@])")
 _MENTION = re.compile(r"(?<![\w@.])@([\w][\w.-]*[\w]|[\w])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ALERT = re.compile(r"\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
@@ -238,18 +241,16 @@ class _Converter:
         list_id = self.next_id("task-list")
         content: list[Json] = []
         for item in items:
+            # The item's id is taken before its children are converted: ids follow
+            # document order.
+            task: Json = {"type": "taskItem", "attrs": {"localId": self.next_id("task")}}
             blocks = self.blocks(item.get("children", []))
             first: list[Json] = []
             if blocks and blocks[0]["type"] == "paragraph":
                 first = blocks.pop(0)["content"]
-            state = "DONE" if item.get("attrs", {}).get("checked") else "TODO"
-            content.append(
-                {
-                    "type": "taskItem",
-                    "attrs": {"localId": self.next_id("task"), "state": state},
-                    "content": first,
-                }
-            )
+            task["attrs"]["state"] = "DONE" if item.get("attrs", {}).get("checked") else "TODO"
+            task["content"] = first
+            content.append(task)
             # Nested task lists stay in the list; anything else is placed after it.
             content.extend(blocks)
         return {"type": "taskList", "attrs": {"localId": list_id}, "content": content}
@@ -335,7 +336,7 @@ class _Converter:
 
     def text(self, value: str, marks: tuple[Json, ...]) -> list[Json]:
         """Plain text, with shortcodes and mentions made into nodes where asked for."""
-        if not (self.emoji or self.mentions) or ("code" in {m["type"] for m in marks}):
+        if {m["type"] for m in marks} & {"code", "link"}:
             return [_text(value, marks)]
         out: list[Json] = []
         pos = 0
@@ -343,6 +344,8 @@ class _Converter:
             start, end, node = match
             if start > pos:
                 out.append(_text(value[pos:start], marks))
+            if node["type"] == "text":  # an autolink inside styled text keeps the styles
+                node = {**node, "marks": [*(dict(m) for m in marks), *node["marks"]]}
             out.append(node)
             pos = end
         if pos < len(value):
@@ -351,7 +354,7 @@ class _Converter:
 
     def link(self, token: Token, marks: tuple[Json, ...]) -> list[Json]:
         attrs = token.get("attrs", {})
-        href = _decode(attrs.get("url", ""))
+        href = attrs.get("url", "")  # mistune has decoded its entities already
         from adfkit.validator import _url_problem
 
         if _url_problem(href) is not None:  # unsafe or relative: keep the text, drop the link
@@ -359,11 +362,19 @@ class _Converter:
         link: Json = {"type": "link", "attrs": {"href": href}}
         if attrs.get("title"):
             link["attrs"]["title"] = _decode(attrs["title"])
-        return self.inline(token.get("children", []), (*marks, link))
+        children = token.get("children", [])
+        if _is_autolink(token):
+            href, rest = _trim_autolink(href)
+            link["attrs"]["href"] = href
+            out = self.inline([{"type": "text", "raw": href}], (*marks, link))
+            return out + ([_text(rest, marks)] if rest else [])
+        out = self.inline(children, (*marks, link))
+        # A linked image keeps its link, as a link mark on its media node.
+        return [_linked_media(n, link) if n["type"] == "mediaSingle" else n for n in out]
 
     def image(self, token: Token, marks: tuple[Json, ...]) -> list[Json]:
         attrs = token.get("attrs", {})
-        url = _decode(attrs.get("url", ""))
+        url = attrs.get("url", "")  # decoded by mistune
         alt = "".join(text_of(n) for n in self.inline(token.get("children", [])))
         from adfkit.validator import _url_problem
 
@@ -373,6 +384,37 @@ class _Converter:
         if alt:
             media["attrs"]["alt"] = alt
         return [{"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media]}]
+
+
+def _linked_media(node: Json, link: Json) -> Json:
+    media = [{**m, "marks": [link]} for m in node["content"]]
+    return {**node, "content": media}
+
+
+def _is_autolink(token: Token) -> bool:
+    """A bare URL that mistune's url plugin linked (its text is its address)."""
+    children = token.get("children", [])
+    return (
+        len(children) == 1
+        and children[0].get("type") == "text"
+        and children[0].get("raw") == token.get("attrs", {}).get("url")
+        and "title" not in token.get("attrs", {})
+    )
+
+
+_TRAILING = re.compile(r"(&[A-Za-z0-9]+;|[?!.,:*_~])+$")
+
+
+def _trim_autolink(url: str) -> tuple[str, str]:
+    """GFM: trailing punctuation and entity-like suffixes are not part of an autolink;
+    a closing parenthesis only when it is unbalanced."""
+    match = _TRAILING.search(url)
+    rest = ""
+    if match:
+        url, rest = url[: match.start()], match.group(0)
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url, rest = url[:-1], ")" + rest
+    return url, rest
 
 
 def _text(value: str, marks: tuple[Json, ...]) -> Json:
@@ -397,12 +439,24 @@ def _inline_specials(
     value: str, *, emoji: bool, mentions: Mapping[str, str]
 ) -> list[tuple[int, int, Json]]:
     found: list[tuple[int, int, Json]] = []
+    node: Json
+    link: Json
     if emoji:
         for m in _SHORTCODE.finditer(value):
             char = EMOJI.get(m.group(1))
             if char is not None:
                 node = {"type": "emoji", "attrs": {"shortName": m.group(0), "text": char}}
                 found.append((m.start(), m.end(), node))
+    for m in _WWW.finditer(value):
+        url, _rest = _trim_autolink(m.group(0))
+        link = {"type": "link", "attrs": {"href": "http://" + url}}
+        node = {"type": "text", "text": url, "marks": [link]}
+        found.append((m.start(), m.start() + len(url), node))
+    for m in _EMAIL.finditer(value):
+        address = m.group(0).rstrip(".")
+        link = {"type": "link", "attrs": {"href": "mailto:" + address}}
+        node = {"type": "text", "text": address, "marks": [link]}
+        found.append((m.start(), m.start() + len(address), node))
     if mentions:
         for m in _MENTION.finditer(value):
             account = mentions.get(m.group(1))

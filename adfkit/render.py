@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import sys
 import threading
+import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -46,6 +47,7 @@ _ESCAPE = re.compile(r"[\\`*_\[\]<|~]|&(?=#?\w+;)|:(?=[a-z0-9_+-]+:)|(?<![\w@.])
 _LINE_START = re.compile(r"^([-+=>#]|\d+[.)])")
 _LISTS = frozenset({"bulletList", "orderedList", "taskList"})
 _LIST_FAMILY = {"bulletList": "bullet", "taskList": "bullet", "orderedList": "ordered"}
+_HARD_BREAK_SPACES = re.compile(r"(?<!\\)[ \t]+\\$")
 _DEEP = 200  # nesting past which rendering moves to a thread with a large stack
 
 
@@ -148,12 +150,27 @@ class _Writer:
 
     def b_paragraph(self, node: Json) -> list[str]:
         text = self.inline(node.get("content") or [])
-        return text.split("\n") if text else []
+        if not text:
+            return []
+        if self.plain:
+            return text.split("\n")
+        # Markdown cannot keep spaces at the ends of a paragraph's lines (nor before a
+        # hard break): write them as they will read back, so one pass is a fixed point.
+        lines = [_HARD_BREAK_SPACES.sub(r"\\", line.strip(" \t")) for line in text.split("\n")]
+        # Nor line breaks before the first or after the last text of a paragraph.
+        while len(lines) > 1 and lines[-1] == "" and _ends_in_break(lines[-2]):
+            lines.pop()
+            lines[-1] = lines[-1][:-1].rstrip(" \t")
+        while len(lines) > 1 and lines[0] == "\\":
+            lines.pop(0)
+        return [line for line in lines if line] or []
 
     def b_heading(self, node: Json) -> list[str]:
-        text = self.inline(node.get("content") or [], breaks=" ")
+        text = self.inline(node.get("content") or [], breaks=" ").strip(" \t")
         if self.plain:
             return [text]
+        if re.search(r"(^|\s)#+$", text):  # would read as the optional closing sequence
+            text = text[: text.rindex("#")] + "\\#"
         return [f"{'#' * int(node['attrs']['level'])} {text}".rstrip()]
 
     def b_rule(self, node: Json) -> list[str]:
@@ -163,9 +180,11 @@ class _Writer:
         code = "".join(c.get("text", "") for c in node.get("content") or [])
         if self.plain:
             return code.split("\n")
-        longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-        fence = "`" * max(3, longest + 1)
         language = (node.get("attrs") or {}).get("language") or ""
+        # A backtick fence cannot carry an info string with a backtick: use tildes.
+        char = "~" if "`" in language else "`"
+        longest = max((len(run) for run in re.findall(f"{re.escape(char)}+", code)), default=0)
+        fence = char * max(3, longest + 1)
         return [fence + language, *code.split("\n"), fence] if code else [fence + language, fence]
 
     def b_blockquote(self, node: Json) -> list[str]:
@@ -210,7 +229,12 @@ class _Writer:
         )
         out: list[str] = []
         for n, item in enumerate(items):
-            lines = self.blocks(item.get("content") or [], tight=not loose) or [""]
+            content = item.get("content") or []
+            lines = self.blocks(content, tight=not loose) or [""]
+            if content and content[0]["type"] in _LISTS and not self.plain:
+                # "- - x" would read as a rule or lose the nesting: the inner list
+                # starts on the next line.
+                lines = ["", *lines]
             if out and loose:
                 out.append("")
             out.extend(self.hang(marker(n), lines))
@@ -219,7 +243,8 @@ class _Writer:
     def hang(self, marker: str, lines: list[str]) -> list[str]:
         """``marker`` before the first line, the rest indented under it."""
         pad = " " * len(marker)
-        return [marker + lines[0]] + [pad + line if line else "" for line in lines[1:]]
+        first = (marker + lines[0]).rstrip(" ") if not lines[0] else marker + lines[0]
+        return [first] + [pad + line if line else "" for line in lines[1:]]
 
     def b_taskList(self, node: Json) -> list[str]:
         bullet = "* " if self.alternate else "- "
@@ -324,10 +349,15 @@ class _Writer:
 
     def inline(self, nodes: list[Json], *, breaks: str | None = None) -> str:
         parts: list[str] = []
-        for node in nodes:
+        for i, node in enumerate(nodes):
             kind = node["type"]
             if kind == "text":
-                parts.append(node["text"] if self.plain else self.marked(node))
+                if self.plain:
+                    parts.append(node["text"])
+                else:
+                    before = _edge(nodes[i - 1], last=True) if i else ""
+                    after = _edge(nodes[i + 1], last=False) if i + 1 < len(nodes) else ""
+                    parts.append(self.marked(node, before, after))
             elif kind == "hardBreak":
                 parts.append(breaks if breaks is not None else ("\n" if self.plain else "\\\n"))
             else:
@@ -362,38 +392,76 @@ class _Writer:
             return "" if self.plain else f"\\[{_escape(str(attrs.get('extensionKey', '')))}\\]"
         return ""
 
-    def marked(self, node: Json) -> str:
-        """Text with its marks as Markdown; surrounding spaces stay outside the
-        delimiters, where CommonMark needs them."""
+    def marked(self, node: Json, before: str, after: str) -> str:
+        """Text with its marks as Markdown. Whitespace stays outside the delimiters,
+        and emphasis that CommonMark would not read as emphasis next to these
+        neighbours (``before``, ``after``: the characters around the text) is left out
+        rather than written as stray asterisks: its text is kept either way."""
         text: str = node["text"]
         marks = {m["type"]: m for m in node.get("marks") or []}
         if "code" in marks:
             body = _code_span(text)
-        else:
-            core = text.strip(" ")
-            if not core:
-                return _escape(text)
-            lead = text[: len(text) - len(text.lstrip(" "))]
-            trail = text[len(text.rstrip(" ")) :]
-            body = _escape_lines(core)
-            if "strike" in marks:
-                body = f"~~{body}~~"
-            if "em" in marks:
-                body = f"*{body}*"
-            if "strong" in marks:
-                body = f"**{body}**"
-            if "link" not in marks:
-                return lead + body + trail
-            return lead + self.link(body, marks["link"]) + trail
+            return self.link(body, marks["link"]) if "link" in marks else body
+        core = text.strip()
+        if not core:
+            return _escape(text)
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()) :]
+        at_line_start = not lead and before in ("", "\n")
+        body = _escape_lines(core) if at_line_start else _escape(core)
+        styles = [m for m in ("strike", "em", "strong") if m in marks]
+        if styles and _flanks(body, lead[-1:] or before, trail[:1] or after, "link" in marks):
+            for style in styles:
+                delimiter = {"strike": "~~", "em": "*", "strong": "**"}[style]
+                body = f"{delimiter}{body}{delimiter}"
         if "link" in marks:
-            return self.link(body, marks["link"])
-        return body
+            body = self.link(body, marks["link"])
+        return _escape(lead) + body + _escape(trail)
 
     def link(self, body: str, mark: Json) -> str:
         attrs = mark.get("attrs") or {}
         title = attrs.get("title")
         suffix = f' "{_escape_title(title)}"' if title else ""
         return f"[{body}]({_destination(attrs.get('href', ''))}{suffix})"
+
+
+def _edge(node: Json, *, last: bool) -> str:
+    """The character a neighbouring inline node shows next to a text, as far as the
+    emphasis rules care: whitespace, punctuation, or "a" for anything else."""
+    if node["type"] == "hardBreak":
+        return "\n"
+    if node["type"] != "text":
+        return "a"
+    if any(
+        m["type"] in ("strong", "em", "strike", "code", "link") for m in node.get("marks") or []
+    ):
+        return "*"  # it is written with a delimiter on that side
+    text = node["text"]
+    return (text[-1] if last else text[0]) if text else ""
+
+
+def _ends_in_break(line: str) -> bool:
+    """Whether ``line`` ends in the backslash of a hard break (not an escaped one)."""
+    stripped = line.rstrip("\\")
+    return (len(line) - len(stripped)) % 2 == 1
+
+
+def _punctuation(char: str) -> bool:
+    return bool(char) and unicodedata.category(char)[0] in "PS"
+
+
+def _flanks(body: str, before: str, after: str, in_link: bool) -> bool:
+    """Whether ``*body*`` reads as emphasis between ``before`` and ``after``
+    (CommonMark's left- and right-flanking rules; a link's brackets count as
+    punctuation around it)."""
+    if in_link:
+        before, after = "[", "]"
+    first, last = body[0], body[-1]
+    if first.isspace() or last.isspace():
+        return False
+    if _punctuation(first) and not (not before or before.isspace() or _punctuation(before)):
+        return False
+    return not (_punctuation(last) and not (not after or after.isspace() or _punctuation(after)))
 
 
 def _escape(text: str) -> str:

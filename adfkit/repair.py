@@ -199,6 +199,17 @@ def _repair_node(node: Json, parent: str) -> list[Any]:
             continue  # a split left this piece empty
         piece = dict(node)
         piece["content"] = run
+        pieces_made = sum(1 for r in result if not isinstance(r, _Hoist))
+        if (
+            pieces_made
+            and isinstance(node.get("attrs", {}).get("localId"), str)
+            and node["attrs"]["localId"]
+        ):
+            # A split node's pieces need ids of their own: the first keeps it.
+            piece["attrs"] = {
+                **node["attrs"],
+                "localId": f"{node['attrs']['localId']}-{pieces_made + 1}",
+            }
         if ntype == "orderedList" and items_before:
             start = node.get("attrs", {}).get("order", 1)
             piece["attrs"] = {

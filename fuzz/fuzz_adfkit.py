@@ -1,11 +1,11 @@
-"""Coverage-guided fuzzing of the validator with atheris, reusing the property tests.
+"""Coverage-guided fuzzing with atheris, reusing the property tests of ``tests/``.
 
 Each harness is a Hypothesis test from ``tests/``; atheris drives Hypothesis' byte
 stream (``.hypothesis.fuzz_one_input``), so the fuzzer explores the same structured
 inputs the tests draw, guided by coverage of ``adfkit``. Run::
 
     .venv/bin/pip install -e '.[fuzz]'
-    .venv/bin/python fuzz/fuzz_validator.py -max_total_time=60
+    .venv/bin/python fuzz/fuzz_adfkit.py -max_total_time=60
 
 A failure prints the falsifying example; add it to ``tests/data/invalid`` or a unit test.
 """
@@ -19,7 +19,15 @@ import atheris
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-with atheris.instrument_imports(include=["adfkit"]):
+with atheris.instrument_imports(include=["adfkit", "mistune"]):
+    from test_markdown import (
+        test_arbitrary_text_converts_to_valid_adf,
+        test_generated_markdown_converts_to_valid_adf_keeping_every_word,
+    )
+    from test_render import (
+        test_markdown_output_is_a_fixed_point_after_one_pass,
+        test_markdown_round_trip_is_exact_on_the_expressible_subset,
+    )
     from test_validate_api import test_arbitrary_json_never_raises_and_every_path_resolves
     from test_validate_fastpath import test_fast_path_and_explainer_agree_on_mutated_documents
 
@@ -28,6 +36,10 @@ with atheris.instrument_imports(include=["adfkit"]):
 HARNESSES = {
     "arbitrary-json": test_arbitrary_json_never_raises_and_every_path_resolves,
     "fast-vs-explainer": test_fast_path_and_explainer_agree_on_mutated_documents,
+    "markdown-text": test_arbitrary_text_converts_to_valid_adf,
+    "markdown-generated": test_generated_markdown_converts_to_valid_adf_keeping_every_word,
+    "markdown-round-trip": test_markdown_round_trip_is_exact_on_the_expressible_subset,
+    "markdown-fixed-point": test_markdown_output_is_a_fixed_point_after_one_pass,
 }
 
 
