@@ -54,6 +54,7 @@ EMOJI: Mapping[str, str] = {
 }  # fmt: skip
 """``:shortcode:`` -> emoji, for the common GitHub shortcodes (others stay text)."""
 
+_UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
 _SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
 # GFM's extended autolinks: "www." addresses and bare e-mail addresses.
 _WWW = re.compile(r"(?<![\w/.@:])www\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+[^\s<]*")
@@ -99,7 +100,8 @@ def from_markdown(
     """
     if not isinstance(text, str):
         raise TypeError(f"from_markdown() takes a str, not {type(text).__name__}")
-    tokens, _state = _parser().parse(text.replace("\x00", "\ufffd"))
+    # CommonMark replaces NUL with U+FFFD; a lone surrogate cannot reach Jira either.
+    tokens, _state = _parser().parse(_UNENCODABLE.sub("\ufffd", text))
     converter = _Converter(
         alerts=alerts,
         details=details,
@@ -107,7 +109,12 @@ def from_markdown(
         mentions=dict(mentions or {}),
         hard_breaks=hard_breaks,
     )
-    return _safe(repair_document(converter.blocks(tokens)), text)
+    natural: Json = {"type": "doc", "version": 1, "content": converter.blocks(tokens)}
+    from adfkit.validator import is_valid
+
+    if is_valid(natural):
+        return natural  # most documents need no repair: the validator's fast path says so
+    return _safe(repair_document(natural["content"]), text)
 
 
 def _safe(doc: Json, source: str) -> Json:
@@ -194,12 +201,18 @@ class _Converter:
         return [node]
 
     def b_block_quote(self, token: Token) -> list[Json]:
-        children = self.blocks(token.get("children", []))
-        if self.alerts:
-            panel = _as_alert(children)
-            if panel is not None:
-                return [panel]
-        return [{"type": "blockquote", "content": children}]
+        tokens = list(token.get("children", []))
+        kind = _alert_kind(tokens) if self.alerts else None
+        if kind is None:
+            return [{"type": "blockquote", "content": self.blocks(tokens)}]
+        # GitHub's alert: the marker alone on the quote's first line.
+        first = tokens[0]
+        rest = list(first.get("children", []))[1:]
+        if rest and rest[0]["type"] in ("softbreak", "linebreak"):
+            rest = rest[1:]
+        body = ([{**first, "children": rest}] if rest else []) + tokens[1:]
+        content = self.blocks(body) or [{"type": "paragraph", "content": []}]
+        return [{"type": "panel", "attrs": {"panelType": ALERT_PANELS[kind]}, "content": content}]
 
     def b_block_html(self, token: Token) -> list[Json]:
         """Raw HTML is kept as visible text, line by line (never silently dropped)."""
@@ -232,7 +245,9 @@ class _Converter:
             # A task item in a list of mixed items keeps its box as text.
             box = "[x] " if item.get("attrs", {}).get("checked") else "[ ] "
             if blocks and blocks[0]["type"] == "paragraph":
-                blocks[0]["content"].insert(0, {"type": "text", "text": box})
+                blocks[0]["content"] = _merged(
+                    [{"type": "text", "text": box}, *blocks[0]["content"]]
+                )
             else:
                 blocks.insert(0, {"type": "paragraph", "content": [{"type": "text", "text": box}]})
         return {"type": "listItem", "content": blocks}
@@ -328,11 +343,12 @@ class _Converter:
             elif kind == "image":
                 out.extend(self.image(token, marks))
             elif kind == "inline_html":
-                raw = token.get("raw", "")
+                # Shown as the browser would show it: line ends inside a tag are spaces.
+                raw = token.get("raw", "").replace("\r\n", " ").replace("\n", " ")
                 out.append({"type": "hardBreak"} if _BREAK_TAG.match(raw) else _text(raw, marks))
             else:
                 out.extend(self.text(_token_text(token), marks))
-        return out
+        return _merged(out)
 
     def text(self, value: str, marks: tuple[Json, ...]) -> list[Json]:
         """Plain text, with shortcodes and mentions made into nodes where asked for."""
@@ -417,6 +433,26 @@ def _trim_autolink(url: str) -> tuple[str, str]:
     return url, rest
 
 
+def _merged(nodes: list[Json]) -> list[Json]:
+    """Adjacent text with the same marks as one node; empty text gone (as repair
+    would do: a document needing no repair comes out the same either way)."""
+    out: list[Json] = []
+    for node in nodes:
+        if node["type"] == "text":
+            if not node["text"]:
+                continue
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev["type"] == "text"
+                and prev.get("marks") == node.get("marks")
+            ):
+                out[-1] = {**prev, "text": prev["text"] + node["text"]}
+                continue
+        out.append(node)
+    return out
+
+
 def _text(value: str, marks: tuple[Json, ...]) -> Json:
     node: Json = {"type": "text", "text": value}
     if marks:
@@ -441,23 +477,24 @@ def _inline_specials(
     found: list[tuple[int, int, Json]] = []
     node: Json
     link: Json
-    if emoji:
+    # Each pattern only runs where its trigger character is (most text has none).
+    if emoji and ":" in value:
         for m in _SHORTCODE.finditer(value):
             char = EMOJI.get(m.group(1))
             if char is not None:
                 node = {"type": "emoji", "attrs": {"shortName": m.group(0), "text": char}}
                 found.append((m.start(), m.end(), node))
-    for m in _WWW.finditer(value):
+    for m in _WWW.finditer(value) if "www." in value else ():
         url, _rest = _trim_autolink(m.group(0))
         link = {"type": "link", "attrs": {"href": "http://" + url}}
         node = {"type": "text", "text": url, "marks": [link]}
         found.append((m.start(), m.start() + len(url), node))
-    for m in _EMAIL.finditer(value):
+    for m in _EMAIL.finditer(value) if "@" in value else ():
         address = m.group(0).rstrip(".")
         link = {"type": "link", "attrs": {"href": "mailto:" + address}}
         node = {"type": "text", "text": address, "marks": [link]}
         found.append((m.start(), m.start() + len(address), node))
-    if mentions:
+    if mentions and "@" in value:
         for m in _MENTION.finditer(value):
             account = mentions.get(m.group(1))
             if account is not None:
@@ -471,31 +508,20 @@ def _inline_specials(
     return kept
 
 
-def _as_alert(children: list[Json]) -> Json | None:
-    """A quote whose first line is only ``[!NOTE]`` (GitHub's alert syntax) as a panel."""
-    if not children or children[0]["type"] != "paragraph":
+def _alert_kind(tokens: list[Token]) -> str | None:
+    """The kind of a GitHub alert (``NOTE`` ...) if the quote's first line is only
+    its marker (``> [!NOTE]``), else None."""
+    if not tokens or tokens[0]["type"] != "paragraph":
         return None
-    inline = children[0]["content"]
-    if not inline or inline[0].get("type") != "text" or inline[0].get("marks"):
+    inline = tokens[0].get("children", [])
+    if not inline or inline[0]["type"] != "text":
         return None
-    match = _ALERT.fullmatch(inline[0]["text"])
+    match = _ALERT.fullmatch(inline[0].get("raw", ""))
     if match is None:
         return None
-    rest = inline[1:]
-    if rest:
-        first = rest[0]
-        line_end = first.get("type") == "hardBreak" or (
-            first.get("type") == "text" and first.get("text") == " " and not first.get("marks")
-        )
-        if not line_end:
-            return None  # text follows the marker on its line: an ordinary quote
-        rest = rest[1:]
-    body = ([{"type": "paragraph", "content": rest}] if rest else []) + children[1:]
-    return {
-        "type": "panel",
-        "attrs": {"panelType": ALERT_PANELS[match.group(1).upper()]},
-        "content": body or [{"type": "paragraph", "content": []}],
-    }
+    if len(inline) > 1 and inline[1]["type"] not in ("softbreak", "linebreak"):
+        return None  # text follows the marker on its line: an ordinary quote
+    return match.group(1).upper()
 
 
 def _details_end(tokens: list[Token], start: int) -> int | None:

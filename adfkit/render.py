@@ -397,7 +397,8 @@ class _Writer:
         and emphasis that CommonMark would not read as emphasis next to these
         neighbours (``before``, ``after``: the characters around the text) is left out
         rather than written as stray asterisks: its text is kept either way."""
-        text: str = node["text"]
+        # A line end inside a text reads back as a space (a soft break): write it so.
+        text: str = node["text"].replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
         marks = {m["type"]: m for m in node.get("marks") or []}
         if "code" in marks:
             body = _code_span(text)
@@ -409,6 +410,8 @@ class _Writer:
         trail = text[len(text.rstrip()) :]
         at_line_start = not lead and before in ("", "\n")
         body = _escape_lines(core) if at_line_start else _escape(core)
+        if not trail and after == "[" and body.endswith("!") and not body.endswith("\\!"):
+            body = body[:-1] + "\\!"  # "!" then a "[" from the next text: not an image
         styles = [m for m in ("strike", "em", "strong") if m in marks]
         if styles and _flanks(body, lead[-1:] or before, trail[:1] or after, "link" in marks):
             for style in styles:

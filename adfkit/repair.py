@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from adfkit.spec import MARKS, NODES
@@ -324,25 +325,32 @@ def _fit_marks(marks: list[Json], parent: str, ntype: str) -> list[Json]:
     """The largest set of ``marks`` the node may carry here, by ``MARK_PRIORITY``."""
     if not marks:
         return []
+    types = tuple(m.get("type") if isinstance(m.get("type"), str) else "" for m in marks)
+    keep = _marks_to_keep(parent, ntype, types)
+    return [marks[i] for i in keep]
+
+
+@cache
+def _marks_to_keep(parent: str, ntype: str, types: tuple[str, ...]) -> tuple[int, ...]:
+    """Indices (in their original order) of the mark types kept; a pure function of
+    its arguments, so converting a large document decides each combination once."""
     cspec = NODES[parent].content
     alternatives = cspec.child_marks.get(ntype, ()) if cspec is not None else ()
     rank = {m: i for i, m in enumerate(MARK_PRIORITY)}
-    ordered = sorted(
-        (m for m in marks if m.get("type") in MARKS),
-        key=lambda m: rank.get(m["type"], len(rank)),
+    order = sorted(
+        (i for i, t in enumerate(types) if t in MARKS), key=lambda i: rank.get(types[i], len(rank))
     )
-    kept: list[Json] = []
-    types: set[str] = set()
-    for mark in ordered:
-        mtype = mark["type"]
-        if mtype in types:
+    kept: list[int] = []
+    chosen: set[str] = set()
+    for i in order:
+        mtype = types[i]
+        if mtype in chosen:
             continue
-        together = types | {mtype}
+        together = chosen | {mtype}
         if not any(together <= alt for alt in alternatives):
             continue
         if any(MARKS[t].excludes & (together - {t}) for t in together):
             continue
-        kept.append(mark)
-        types.add(mtype)
-    chosen = {id(m) for m in kept}
-    return [m for m in marks if id(m) in chosen]  # in their original order
+        kept.append(i)
+        chosen.add(mtype)
+    return tuple(sorted(kept))
