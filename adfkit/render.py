@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-import threading
 import unicodedata
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
+from adfkit._deep import deep_safe, depth_of
 from adfkit.errors import InvalidDocument
 
 __all__ = ["to_markdown", "to_text"]
 
 Json = dict[str, Any]
-T = TypeVar("T")
 
 PANEL_ALERTS = {
     "info": "NOTE",
@@ -48,7 +46,6 @@ _LINE_START = re.compile(r"^([-+=>#]|\d+[.)])")
 _LISTS = frozenset({"bulletList", "orderedList", "taskList"})
 _LIST_FAMILY = {"bulletList": "bullet", "taskList": "bullet", "orderedList": "ordered"}
 _HARD_BREAK_SPACES = re.compile(r"(?<!\\)[ \t]+\\$")
-_DEEP = 200  # nesting past which rendering moves to a thread with a large stack
 
 
 def to_markdown(doc: Json) -> str:
@@ -69,47 +66,8 @@ def _render(doc: Json, *, plain: bool) -> str:
     if errors:
         raise InvalidDocument(errors)
     writer = _Writer(plain=plain)
-    lines = _deep_safe(lambda: writer.blocks(doc.get("content", [])), _depth(doc))
+    lines = deep_safe(lambda: writer.blocks(doc.get("content", [])), depth_of(doc))
     return "\n".join(lines).rstrip("\n") + "\n" if lines else ""
-
-
-def _depth(doc: Json) -> int:
-    deepest = 0
-    stack = [(doc, 0)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack.extend((c, depth + 1) for c in node.get("content") or [])
-    return deepest
-
-
-def _deep_safe(work: Callable[[], T], depth: int) -> T:
-    """Run ``work`` here, or in a thread with room for ``depth`` levels of recursion."""
-    if depth < _DEEP:
-        return work()
-    result: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        old = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(old, depth * 8 + 1000))
-        try:
-            result.append(work())
-        except BaseException as exc:  # handed back to the caller's thread
-            failure.append(exc)
-        finally:
-            sys.setrecursionlimit(old)
-
-    previous = threading.stack_size(min(1 << 30, max(1 << 24, depth * 4096)))
-    try:
-        worker = threading.Thread(target=run, name="adfkit-render")
-        worker.start()
-        worker.join()
-    finally:
-        threading.stack_size(previous)
-    if failure:
-        raise failure[0]
-    return result[0]
 
 
 class _Writer:

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+from adfkit._deep import deep_safe, depth_of
 from adfkit.spec import MARKS, NODES
 
 __all__ = ["MARK_PRIORITY", "repair_document", "text_of"]
@@ -60,7 +61,9 @@ _MAX_ORDER = 2**31 - 1
 
 def repair_document(content: Iterable[Json]) -> Json:
     """A valid ``doc`` holding ``content`` (natural, possibly invalid, ADF blocks)."""
-    pieces = _fit("doc", list(content), at_root=True)
+    blocks = list(content)
+    depth = depth_of({"content": blocks})
+    pieces = deep_safe(lambda: _fit("doc", blocks, at_root=True), depth)
     return {"type": "doc", "version": 1, "content": pieces}
 
 
