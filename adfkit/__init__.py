@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from adfkit import build
     from adfkit.errors import AdfkitError, BuildError, InvalidDocument, ValidationError
+    from adfkit.html import from_html, to_html
     from adfkit.markdown import from_markdown
     from adfkit.render import to_markdown, to_text
     from adfkit.tree import Mark, Node, from_json
@@ -25,10 +26,12 @@ __all__ = [
     "Node",
     "ValidationError",
     "build",
+    "from_html",
     "from_json",
     "from_markdown",
     "is_valid",
     "iter_errors",
+    "to_html",
     "to_markdown",
     "to_text",
     "validate",
@@ -42,6 +45,8 @@ _HOMES = {
     "Node": "adfkit.tree",
     "from_json": "adfkit.tree",
     "from_markdown": "adfkit.markdown",
+    "from_html": "adfkit.html",
+    "to_html": "adfkit.html",
     "to_markdown": "adfkit.render",
     "to_text": "adfkit.render",
     "InvalidDocument": "adfkit.errors",

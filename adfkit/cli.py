@@ -211,6 +211,15 @@ def _read_input(name: str) -> tuple[str, str]:
         sys.exit(1)
 
 
+def _read_bytes(name: str) -> bytes:
+    shown = "<stdin>" if name == "-" else name
+    try:
+        return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        click.echo(f"{shown}: cannot read: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+
+
 def _write_output(text: str, output: str | None) -> None:
     if output is None or output == "-":
         click.echo(text, nl=False)
@@ -228,7 +237,7 @@ def _write_output(text: str, output: str | None) -> None:
 @click.option(
     "--from",
     "source_format",
-    type=click.Choice(["markdown"]),
+    type=click.Choice(["markdown", "html"]),
     help="Input format (default: from the file extension; standard input is Markdown).",
 )
 @click.option(
@@ -260,7 +269,8 @@ def convert(
     no_details: bool,
     no_emoji: bool,
 ) -> None:
-    """Convert SOURCE (Markdown; '-' is standard input) to an ADF document (JSON)."""
+    """Convert SOURCE (Markdown or HTML; '-' is standard input) to an ADF document (JSON)."""
+    from adfkit.html import from_html
     from adfkit.markdown import from_markdown
 
     kind = source_format or _format_of(source)
@@ -277,15 +287,19 @@ def convert(
                 f"expected NAME=ACCOUNT_ID, got {entry!r}", param_hint="--mention"
             )
         mapping[name.strip().lstrip("@")] = account.strip()
-    _shown, text = _read_input(source)
-    doc = from_markdown(
-        text,
-        alerts=not no_alerts,
-        details=not no_details,
-        emoji=not no_emoji,
-        mentions=mapping,
-        hard_breaks=hard_breaks,
-    )
+    if kind == "html":
+        # Bytes go to the parser as they are: an HTML file may declare its own encoding.
+        doc = from_html(_read_bytes(source))
+    else:
+        _shown, text = _read_input(source)
+        doc = from_markdown(
+            text,
+            alerts=not no_alerts,
+            details=not no_details,
+            emoji=not no_emoji,
+            mentions=mapping,
+            hard_breaks=hard_breaks,
+        )
     rendered = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None)
     _write_output(rendered + "\n", output)
 
@@ -294,13 +308,19 @@ def _format_of(name: str) -> str | None:
     if name == "-":
         return "markdown"
     suffix = Path(name).suffix.lower()
-    return {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown"}.get(suffix)
+    formats = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown"}
+    formats |= {".html": "html", ".htm": "html", ".xhtml": "html"}
+    return formats.get(suffix)
 
 
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.option(
-    "--to", "target", type=click.Choice(["markdown", "text"]), default="markdown", show_default=True
+    "--to",
+    "target",
+    type=click.Choice(["markdown", "text", "html"]),
+    default="markdown",
+    show_default=True,
 )
 @click.option(
     "-o",
@@ -312,7 +332,7 @@ def _format_of(name: str) -> str | None:
     "--pointer", default="", metavar="POINTER", help="Render the document at this JSON Pointer."
 )
 def render(source: str, target: str, output: str | None, pointer: str) -> None:
-    """Render the ADF document in SOURCE ('-' is standard input) as Markdown or text."""
+    """Render the ADF document in SOURCE ('-' is standard input) as Markdown, text or HTML."""
     from adfkit import jsonfile
     from adfkit.pointer import resolve, split_pointer
     from adfkit.render import to_markdown, to_text
@@ -338,5 +358,8 @@ def render(source: str, target: str, output: str | None, pointer: str) -> None:
         for error in errors:
             click.echo(f"{shown}:{pointer}{error.path}: {error.code}: {error.message}", err=True)
         sys.exit(1)
-    writer = to_markdown if target == "markdown" else to_text
-    _write_output(writer(doc), output)  # type: ignore[arg-type]
+    from adfkit.html import to_html
+
+    writer = {"markdown": to_markdown, "text": to_text, "html": to_html}[target]
+    rendered = writer(doc)  # type: ignore[arg-type]
+    _write_output(rendered if rendered.endswith("\n") else rendered + "\n", output)

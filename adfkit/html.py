@@ -1,0 +1,713 @@
+"""HTML to ADF, safe on hostile input, and ADF to HTML for previews.
+
+``from_html`` feeds lxml's HTML parser with a *target*: the parser calls back for each
+start tag, text and end tag, and no tree is ever built. That keeps memory flat, lets any
+nesting depth through (a 100,000-deep ``div`` nest included), and means the parser never
+fetches anything (``no_network``) and expands no entities beyond HTML's own. Each element
+maps to its natural ADF node or mark; wrappers (``div``, ``span`` ...) are transparent but
+end a paragraph where a browser would; ``adfkit.repair`` then fits the result to what ADF
+allows, as for Markdown. ``docs/html.md`` has the mapping.
+
+Dropped, with nothing else lost: ``script``, ``style``, ``template``, ``head``, comments,
+processing instructions, event-handler attributes (no attribute is copied unless mapped),
+link targets with unsafe schemes (their text stays).
+"""
+
+from __future__ import annotations
+
+import html as html_escape_module
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from adfkit.repair import repair_document, text_of
+
+__all__ = ["from_html", "to_html"]
+
+Json = dict[str, Any]
+
+# Elements whose content is not page text.
+_DROPPED = frozenset(
+    {
+        "script",
+        "style",
+        "template",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "noscript",
+        "iframe",
+        "object",
+        "svg",
+        "math",
+        "canvas",
+        "audio",
+        "video",
+        "select",
+        "button",
+    }
+)
+# Elements that start and end a block, for paragraph breaks, though they map to nothing.
+_BLOCK_WRAPPERS = frozenset(
+    {
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "figure",
+        "figcaption",
+        "center",
+        "address",
+        "body",
+        "html",
+        "form",
+        "fieldset",
+        "dl",
+        "dt",
+        "dd",
+        "hgroup",
+        "caption",
+    }
+)
+_MARK_TAGS: Mapping[str, Json] = {
+    "strong": {"type": "strong"},
+    "b": {"type": "strong"},
+    "em": {"type": "em"},
+    "i": {"type": "em"},
+    "cite": {"type": "em"},
+    "dfn": {"type": "em"},
+    "var": {"type": "em"},
+    "u": {"type": "underline"},
+    "ins": {"type": "underline"},
+    "s": {"type": "strike"},
+    "del": {"type": "strike"},
+    "strike": {"type": "strike"},
+    "code": {"type": "code"},
+    "kbd": {"type": "code"},
+    "samp": {"type": "code"},
+    "tt": {"type": "code"},
+    "sub": {"type": "subsup", "attrs": {"type": "sub"}},
+    "sup": {"type": "subsup", "attrs": {"type": "sup"}},
+}
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w#+.-]+)")
+_NAMED_COLOURS = {
+    "black": "#000000", "white": "#ffffff", "red": "#ff0000", "green": "#008000",
+    "blue": "#0000ff", "yellow": "#ffff00", "orange": "#ffa500", "purple": "#800080",
+    "gray": "#808080", "grey": "#808080", "teal": "#008080", "navy": "#000080",
+    "maroon": "#800000", "olive": "#808000", "lime": "#00ff00", "aqua": "#00ffff",
+    "cyan": "#00ffff", "fuchsia": "#ff00ff", "magenta": "#ff00ff", "silver": "#c0c0c0",
+}  # fmt: skip
+
+
+@dataclass
+class _Frame:
+    """One open element: what it produced and what to undo when it closes."""
+
+    tag: str
+    node: Json | None = None  # the ADF node this element opened, if any
+    marks: int = 0  # marks it pushed
+    dropped: bool = False
+    block: bool = False
+
+
+@dataclass
+class _Builder:
+    """The parser target: builds natural ADF from start/data/end events."""
+
+    root: list[Json] = field(default_factory=list)
+    containers: list[Json] = field(default_factory=list)  # open ADF block nodes
+    frames: list[_Frame] = field(default_factory=list)
+    marks: list[Json] = field(default_factory=list)
+    drop_depth: int = 0
+    pre_depth: int = 0
+    pending_space: bool = False
+    summary: list[Json] | None = None  # inline content of an open <summary>
+    counters: dict[str, int] = field(default_factory=dict)
+
+    # --- where content goes ------------------------------------------------------------
+
+    def _content(self) -> list[Json]:
+        return self.containers[-1].setdefault("content", []) if self.containers else self.root
+
+    def _inline_target(self) -> list[Json]:
+        """The list inline nodes go to: the open inline container, or a paragraph made
+        on demand in the open block container."""
+        if self.summary is not None:
+            return self.summary
+        if self.containers and self.containers[-1]["type"] in _INLINE_HOLDERS:
+            holder: list[Json] = self.containers[-1].setdefault("content", [])
+            return holder
+        content = self._content()
+        if not content or content[-1].get("type") != "paragraph" or not content[-1].get("__open"):
+            content.append({"type": "paragraph", "content": [], "__open": True})
+            self.pending_space = False
+        return content[-1]["content"]  # type: ignore[no-any-return]
+
+    def _end_paragraph(self) -> None:
+        """A block boundary: the implicit paragraph, if any, ends; trailing space goes."""
+        content = self._content() if self.summary is None else []
+        if content and content[-1].get("__open"):
+            del content[-1]["__open"]
+            _strip_trailing_space(content[-1]["content"])
+            if not content[-1]["content"]:
+                content.pop()
+        self.pending_space = False
+
+    def _open_block(self, node: Json, frame: _Frame) -> None:
+        self._end_paragraph()
+        self._content().append(node)
+        self.containers.append(node)
+        frame.node = node
+        frame.block = True
+
+    # --- parser target interface -------------------------------------------------------
+
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        tag = tag.lower() if isinstance(tag, str) else ""
+        frame = _Frame(tag)
+        self.frames.append(frame)
+        if self.drop_depth or tag in _DROPPED:
+            frame.dropped = True
+            self.drop_depth += 1
+            return
+        if tag in _HEADINGS:
+            self._open_block(
+                {"type": "heading", "attrs": {"level": _HEADINGS[tag]}, "content": []}, frame
+            )
+        elif tag == "p":
+            self._open_block({"type": "paragraph", "content": []}, frame)
+        elif tag in ("ul", "ol", "menu", "dir"):
+            node: Json = {"type": "orderedList" if tag == "ol" else "bulletList", "content": []}
+            start = _integer(attrib.get("start"))
+            if tag == "ol" and start is not None and start != 1 and start >= 0:
+                node["attrs"] = {"order": start}
+            self._open_block(node, frame)
+        elif tag == "li":
+            self._open_block({"type": "listItem", "content": []}, frame)
+        elif tag == "blockquote":
+            self._open_block({"type": "blockquote", "content": []}, frame)
+        elif tag == "pre":
+            node = {"type": "codeBlock", "content": []}
+            language = _language(attrib)
+            if language:
+                node["attrs"] = {"language": language}
+            self._open_block(node, frame)
+            self.pre_depth += 1
+        elif tag == "hr":
+            self._end_paragraph()
+            self._content().append({"type": "rule"})
+        elif tag == "br":
+            if self.pre_depth:
+                self._text("\n")
+            else:
+                target = self._inline_target()
+                _strip_trailing_space(target)
+                target.append({"type": "hardBreak"})
+                self.pending_space = False
+        elif tag == "table":
+            self._open_block({"type": "table", "content": []}, frame)
+        elif tag == "tr":
+            self._open_block({"type": "tableRow", "content": []}, frame)
+        elif tag in ("td", "th"):
+            node = {"type": "tableHeader" if tag == "th" else "tableCell", "content": []}
+            attrs = {}
+            for name in ("colspan", "rowspan"):
+                value = _integer(attrib.get(name))
+                if value is not None and value > 1:
+                    attrs[name] = min(value, 1000)
+            if attrs:
+                node["attrs"] = attrs
+            self._open_block(node, frame)
+        elif tag == "img":
+            self._image(attrib)
+        elif tag == "details":
+            self._open_block({"type": "expand", "content": []}, frame)
+        elif tag == "summary" and self.containers and self.containers[-1]["type"] == "expand":
+            self._end_paragraph()
+            self.summary = []
+        elif tag == "input" and attrib.get("type", "").lower() == "checkbox":
+            self._checkbox(attrib)
+        elif tag in _BLOCK_WRAPPERS:
+            self._end_paragraph()
+            frame.block = True
+        if tag == "code" and self.pre_depth:
+            language = _language(attrib)
+            code = self.containers[-1] if self.containers else None
+            if (
+                language
+                and code is not None
+                and code["type"] == "codeBlock"
+                and "attrs" not in code
+            ):
+                code["attrs"] = {"language": language}
+            return
+        for mark in _marks_of(tag, attrib):
+            self.marks.append(mark)
+            frame.marks += 1
+        if tag in ("b", "strong") and _style(attrib).get("font-weight", "") in ("normal", "400"):
+            # Google Docs wraps a whole clipboard fragment in <b style="font-weight:normal">.
+            self.marks.pop()
+            frame.marks -= 1
+
+    def end(self, tag: str) -> None:
+        if not self.frames:
+            return
+        frame = self.frames.pop()
+        if frame.dropped:
+            self.drop_depth -= 1
+            return
+        for _ in range(frame.marks):
+            self.marks.pop()
+        if frame.tag == "summary" and self.summary is not None:
+            expand = self.containers[-1]
+            title = text_of({"type": "paragraph", "content": self.summary}).strip()
+            if title:
+                expand["attrs"] = {"title": _SPACE.sub(" ", title)}
+            self.summary = None
+            return
+        if frame.tag == "pre":
+            self.pre_depth -= 1
+        if frame.block:
+            self._end_paragraph()
+        if frame.node is not None:
+            if frame.node["type"] in _INLINE_HOLDERS and frame.node["type"] != "codeBlock":
+                _strip_trailing_space(frame.node.get("content", []))
+            while self.containers and self.containers[-1] is not frame.node:
+                self.containers.pop()
+            if self.containers:
+                self.containers.pop()
+            self._finish(frame.node)
+            self.pending_space = False
+
+    def data(self, text: str) -> None:
+        if self.drop_depth:
+            return
+        self._text(text)
+
+    def comment(self, text: str) -> None:  # comments are not content
+        return
+
+    def pi(self, target: str, data: str) -> None:  # nor are processing instructions
+        return
+
+    def close(self) -> list[Json]:
+        while self.frames:
+            self.end(self.frames[-1].tag)
+        self._end_paragraph()
+        return self.root
+
+    # --- content -------------------------------------------------------------------------
+
+    def _text(self, text: str) -> None:
+        if not text:
+            return
+        if self.pre_depth:
+            target = (
+                self.containers[-1].setdefault("content", [])
+                if self.containers
+                else self._inline_target()
+            )
+            target.append({"type": "text", "text": text})
+            return
+        collapsed = _SPACE.sub(" ", text)
+        target = self._inline_target()
+        # Whitespace as a browser renders it: runs collapse, and none at a line start.
+        at_start = not target or target[-1].get("type") in ("hardBreak", "mediaSingle")
+        if collapsed.startswith(" ") and (at_start or _ends_in_space(target)):
+            collapsed = collapsed[1:]
+        if not collapsed:
+            return
+        node: Json = {"type": "text", "text": collapsed}
+        if self.marks:
+            node["marks"] = [dict(m) for m in _unique_marks(self.marks)]
+        target.append(node)
+
+    def _image(self, attrib: Mapping[str, str]) -> None:
+        from adfkit.validator import _url_problem
+
+        src = (attrib.get("src") or "").strip()
+        alt = _SPACE.sub(" ", attrib.get("alt") or "").strip()
+        if not src.lower().startswith(("http://", "https://")) or _url_problem(src) is not None:
+            if alt:  # data: and script URLs are not carried; the description is
+                self._text(alt)
+            return
+        media: Json = {"type": "media", "attrs": {"type": "external", "url": src}}
+        if alt:
+            media["attrs"]["alt"] = alt
+        link = next((m for m in reversed(self.marks) if m["type"] == "link"), None)
+        if link is not None:
+            media["marks"] = [dict(link)]
+        image = {"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media]}
+        self._inline_target().append(image)
+
+    def _checkbox(self, attrib: Mapping[str, str]) -> None:
+        item = self.containers[-1] if self.containers else None
+        if item is not None and item["type"] == "listItem" and not text_of(item).strip():
+            item["__task"] = "DONE" if "checked" in attrib else "TODO"
+
+    def _next_id(self, kind: str) -> str:
+        self.counters[kind] = self.counters.get(kind, 0) + 1
+        return f"{kind}-{self.counters[kind]}"
+
+    def _finish(self, node: Json) -> None:
+        """A list whose items are all checkbox items becomes a task list."""
+        if node["type"] not in ("bulletList", "orderedList"):
+            return
+        items = node.get("content", [])
+        if not items or not all(i.get("type") == "listItem" and "__task" in i for i in items):
+            for item in items:
+                item.pop("__task", None)
+            return
+        node["type"] = "taskList"
+        node["attrs"] = {"localId": self._next_id("task-list")}
+        tasks: list[Json] = []
+        for item in items:
+            state = item.pop("__task")
+            blocks = item.get("content", [])
+            first = blocks.pop(0)["content"] if blocks and blocks[0]["type"] == "paragraph" else []
+            tasks.append(
+                {
+                    "type": "taskItem",
+                    "attrs": {"localId": self._next_id("task"), "state": state},
+                    "content": first,
+                }
+            )
+            tasks.extend(blocks)
+        node["content"] = tasks
+
+
+_INLINE_HOLDERS = frozenset({"paragraph", "heading", "codeBlock"})
+
+
+def _ends_in_space(target: list[Json]) -> bool:
+    last = target[-1] if target else None
+    return last is not None and last.get("type") == "text" and last["text"].endswith(" ")
+
+
+def _strip_trailing_space(content: list[Json]) -> None:
+    while content and content[-1].get("type") == "text" and content[-1]["text"].endswith(" "):
+        stripped = content[-1]["text"].rstrip(" ")
+        if stripped:
+            content[-1] = {**content[-1], "text": stripped}
+            return
+        content.pop()
+
+
+def _unique_marks(marks: list[Json]) -> list[Json]:
+    """The innermost of each mark type wins (a link inside a link, two colours)."""
+    out: dict[str, Json] = {}
+    for mark in marks:
+        out[mark["type"]] = mark
+    return list(out.values())
+
+
+def _integer(value: str | None) -> int | None:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _language(attrib: Mapping[str, str]) -> str | None:
+    match = _LANGUAGE.search(attrib.get("class") or "")
+    return match.group(1) if match else None
+
+
+def _style(attrib: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in (attrib.get("style") or "").split(";"):
+        name, sep, value = part.partition(":")
+        if sep:
+            out[name.strip().lower()] = value.strip().lower()
+    return out
+
+
+def _marks_of(tag: str, attrib: Mapping[str, str]) -> list[Json]:
+    """The marks an element applies: its tag's, its link's, and those of the inline
+    styles clipboard HTML uses instead of tags (Google Docs, Word)."""
+    marks: list[Json] = []
+    if tag in _MARK_TAGS:
+        marks.append(dict(_MARK_TAGS[tag]))
+    if tag == "a":
+        from adfkit.validator import _url_problem
+
+        href = (attrib.get("href") or "").strip()
+        if href and _url_problem(href) is None:
+            link: Json = {"type": "link", "attrs": {"href": href}}
+            title = (attrib.get("title") or "").strip()
+            if title:
+                link["attrs"]["title"] = title
+            marks.append(link)
+    style = _style(attrib)
+    if not style:
+        return marks
+    weight = style.get("font-weight", "")
+    if weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600):
+        marks.append({"type": "strong"})
+    if style.get("font-style") in ("italic", "oblique"):
+        marks.append({"type": "em"})
+    decoration = style.get("text-decoration", "") + " " + style.get("text-decoration-line", "")
+    if "underline" in decoration:
+        marks.append({"type": "underline"})
+    if "line-through" in decoration:
+        marks.append({"type": "strike"})
+    align = style.get("vertical-align")
+    if align in ("sub", "super"):
+        marks.append({"type": "subsup", "attrs": {"type": "sub" if align == "sub" else "sup"}})
+    colour = _colour(style.get("color"))
+    if colour is not None and colour != "#000000":  # black is the default text colour
+        marks.append({"type": "textColor", "attrs": {"color": colour}})
+    background = _colour(style.get("background-color") or style.get("background"))
+    if background is not None and background != "#ffffff":  # white is no highlight
+        marks.append({"type": "backgroundColor", "attrs": {"color": background}})
+    return marks
+
+
+def _colour(value: str | None) -> str | None:
+    """A CSS colour as ADF's ``#rrggbb``, or None when it is not a plain colour."""
+    if not value:
+        return None
+    value = value.strip().lower()
+    if value in _NAMED_COLOURS:
+        return _NAMED_COLOURS[value]
+    if re.fullmatch(r"#[0-9a-f]{6}", value):
+        return value
+    if re.fullmatch(r"#[0-9a-f]{3}", value):
+        return "#" + "".join(c * 2 for c in value[1:])
+    match = re.fullmatch(
+        r"rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\s*([\d.]+)\s*)?\)", value
+    )
+    if match:
+        if match.group(4) is not None and float(match.group(4)) < 1:
+            return None  # translucent: not a colour ADF can hold
+        r, g, b = (min(int(match.group(n)), 255) for n in (1, 2, 3))
+        return f"#{r:02x}{g:02x}{b:02x}"
+    return None
+
+
+def _strip_private(nodes: list[Json]) -> None:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        node.pop("__open", None)
+        node.pop("__task", None)
+        stack.extend(c for c in node.get("content") or [] if isinstance(c, dict))
+
+
+def from_html(markup: str | bytes) -> Json:
+    """Convert HTML (a fragment or a whole document; ``bytes`` in any encoding it
+    declares, UTF-8 otherwise) to a valid ADF document (a JSON-ready dict).
+
+    Never raises on any input and never touches the network; the result always passes
+    ``adfkit.validate`` and keeps the text of every element that shows text.
+    """
+    from lxml import etree  # imported on first use: `adfkit validate` never pays for it
+
+    if not isinstance(markup, str | bytes):
+        raise TypeError(f"from_html() takes str or bytes, not {type(markup).__name__}")
+    builder = _Builder()
+    if isinstance(markup, str):
+        markup = _UNENCODABLE.sub("\ufffd", markup)
+    if not markup.strip():
+        return {"type": "doc", "version": 1, "content": []}
+    parser = etree.HTMLParser(
+        target=builder,
+        no_network=True,
+        recover=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+        default_doctype=False,
+    )
+    try:
+        parser.feed(markup)
+        blocks: list[Json] = parser.close()
+    except etree.LxmlError:
+        blocks = builder.close()
+    _strip_private(blocks)
+    natural = {"type": "doc", "version": 1, "content": blocks}
+    from adfkit.validator import is_valid
+
+    if is_valid(natural):
+        return natural
+    repaired = repair_document(blocks)
+    if is_valid(repaired):
+        return repaired
+    text = text_of(natural)  # a repair bug must not cost the user their text
+    return repair_document([{"type": "paragraph", "content": [{"type": "text", "text": text}]}])
+
+
+_UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+# --- ADF to HTML -----------------------------------------------------------------------------
+
+
+def to_html(doc: Json) -> str:
+    """A safe HTML rendering of a valid ADF document, for previews: every text and
+    attribute value escaped, only safe link targets emitted. Headings, paragraphs,
+    lists, task lists, quotes, code, rules, tables, images, expands and the text marks
+    read back through ``from_html``."""
+    from adfkit._deep import deep_safe, depth_of
+    from adfkit.errors import InvalidDocument
+    from adfkit.validator import iter_errors
+
+    errors = list(iter_errors(doc))
+    if errors:
+        raise InvalidDocument(errors)
+    return deep_safe(lambda: "".join(_html_blocks(doc.get("content", []))), depth_of(doc))
+
+
+def _e(text: object) -> str:
+    return html_escape_module.escape(str(text), quote=True)
+
+
+def _safe_href(url: str) -> str | None:
+    from adfkit.validator import _url_problem
+
+    return url if _url_problem(url) is None else None
+
+
+def _html_blocks(nodes: list[Json]) -> list[str]:
+    return [_html_node(n) for n in nodes]
+
+
+def _html_node(node: Json) -> str:
+    kind = node["type"]
+    attrs = node.get("attrs") or {}
+    inner = "".join(_html_node(c) for c in node.get("content") or [])
+    if kind == "text":
+        return _html_text(node)
+    if kind == "paragraph":
+        return f"<p>{inner}</p>"
+    if kind == "heading":
+        return f"<h{int(attrs['level'])}>{inner}</h{int(attrs['level'])}>"
+    if kind == "hardBreak":
+        return "<br>"
+    if kind == "bulletList":
+        return f"<ul>{inner}</ul>"
+    if kind == "orderedList":
+        start = attrs.get("order")
+        return (
+            f'<ol start="{int(start)}">{inner}</ol>'
+            if start not in (None, 1)
+            else f"<ol>{inner}</ol>"
+        )
+    if kind == "listItem":
+        return f"<li>{inner}</li>"
+    if kind == "taskList":
+        return f'<ul class="task-list">{inner}</ul>'
+    if kind in ("taskItem", "blockTaskItem"):
+        checked = " checked" if attrs.get("state") == "DONE" else ""
+        return f'<li><input type="checkbox" disabled{checked}> {inner}</li>'
+    if kind == "blockquote":
+        return f"<blockquote>{inner}</blockquote>"
+    if kind == "codeBlock":
+        code = "".join(_e(c.get("text", "")) for c in node.get("content") or [])
+        language = attrs.get("language")
+        css = f' class="language-{_e(language)}"' if language else ""
+        return f"<pre><code{css}>{code}</code></pre>"
+    if kind == "rule":
+        return "<hr>"
+    if kind == "table":
+        return f"<table><tbody>{inner}</tbody></table>"
+    if kind == "tableRow":
+        return f"<tr>{inner}</tr>"
+    if kind in ("tableCell", "tableHeader"):
+        tag = "th" if kind == "tableHeader" else "td"
+        spans = "".join(
+            f' {name}="{int(attrs[name])}"'
+            for name in ("colspan", "rowspan")
+            if attrs.get(name, 1) != 1
+        )
+        return f"<{tag}{spans}>{inner}</{tag}>"
+    if kind in ("mediaSingle", "mediaGroup"):
+        return f"<figure>{inner}</figure>"
+    if kind == "media":
+        if attrs.get("type") == "external" and _safe_href(attrs.get("url", "")):
+            image = f'<img src="{_e(attrs["url"])}" alt="{_e(attrs.get("alt", ""))}">'
+            link = next((m for m in node.get("marks") or [] if m["type"] == "link"), None)
+            return _linked(image, link)
+        return f"<span>[file: {_e(attrs.get('alt') or attrs.get('id', ''))}]</span>"
+    if kind == "caption":
+        return f"<figcaption>{inner}</figcaption>"
+    if kind in ("expand", "nestedExpand"):
+        title = attrs.get("title")
+        summary = f"<summary>{_e(title)}</summary>" if title else ""
+        return f"<details>{summary}{inner}</details>"
+    if kind == "panel":
+        panel_type = attrs.get("panelType", "info")
+        return f'<div class="panel panel-{_e(panel_type)}" role="note">{inner}</div>'
+    if kind == "decisionList":
+        return f'<ul class="decision-list">{inner}</ul>'
+    if kind == "decisionItem":
+        return f"<li>{inner}</li>"
+    if kind == "mention":
+        name = attrs.get("text") or "@" + str(attrs.get("id", ""))
+        return f'<span class="mention">{_e(name)}</span>'
+    if kind == "emoji":
+        return _e(attrs.get("text") or attrs.get("shortName", ""))
+    if kind == "date":
+        from adfkit.render import _iso_day
+
+        return f"<time>{_e(_iso_day(str(attrs.get('timestamp', ''))))}</time>"
+    if kind == "status":
+        colour, text = _e(attrs.get("color", "")), _e(attrs.get("text", ""))
+        return f'<span class="status status-{colour}">{text}</span>'
+    if kind in ("inlineCard", "blockCard", "embedCard"):
+        url = attrs.get("url")
+        if url and _safe_href(url):
+            return f'<a href="{_e(url)}">{_e(url)}</a>'
+        return ""
+    if kind == "placeholder":
+        return f'<span class="placeholder">{_e(attrs.get("text", ""))}</span>'
+    if kind in ("layoutSection", "layoutColumn", "bodiedExtension", "bodiedSyncBlock"):
+        return f"<div>{inner}</div>"
+    return inner  # extensions and the rest: their content, if any
+
+
+def _linked(inner: str, link: Json | None) -> str:
+    if link is None:
+        return inner
+    href = _safe_href(link["attrs"].get("href", ""))
+    if href is None:
+        return inner
+    title = link["attrs"].get("title")
+    title_attr = f' title="{_e(title)}"' if title else ""
+    return f'<a href="{_e(href)}"{title_attr}>{inner}</a>'
+
+
+def _html_text(node: Json) -> str:
+    out = _e(node["text"])
+    link: Json | None = None
+    for mark in node.get("marks") or []:
+        kind = mark["type"]
+        attrs = mark.get("attrs") or {}
+        if kind == "strong":
+            out = f"<strong>{out}</strong>"
+        elif kind == "em":
+            out = f"<em>{out}</em>"
+        elif kind == "underline":
+            out = f"<u>{out}</u>"
+        elif kind == "strike":
+            out = f"<s>{out}</s>"
+        elif kind == "code":
+            out = f"<code>{out}</code>"
+        elif kind == "subsup":
+            tag = "sub" if attrs.get("type") == "sub" else "sup"
+            out = f"<{tag}>{out}</{tag}>"
+        elif kind == "textColor":
+            out = f'<span style="color: {_e(attrs.get("color", ""))}">{out}</span>'
+        elif kind == "backgroundColor":
+            out = f'<span style="background-color: {_e(attrs.get("color", ""))}">{out}</span>'
+        elif kind == "link":
+            link = mark
+    return _linked(out, link)
