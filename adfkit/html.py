@@ -161,7 +161,19 @@ class _Builder:
                 content.pop()
         self.pending_space = False
 
+    def _close_summary(self) -> None:
+        """An open ``<summary>`` ends at its end tag, or where a block starts inside it
+        (unclosed or misnested markup): its text becomes the expand's title."""
+        if self.summary is None:
+            return
+        expand = next((c for c in reversed(self.containers) if c["type"] == "expand"), None)
+        title = _SPACE.sub(" ", text_of({"type": "paragraph", "content": self.summary})).strip()
+        if expand is not None and title:
+            expand["attrs"] = {"title": title}
+        self.summary = None
+
     def _open_block(self, node: Json, frame: _Frame) -> None:
+        self._close_summary()
         self._end_paragraph()
         self._content().append(node)
         self.containers.append(node)
@@ -231,6 +243,7 @@ class _Builder:
         elif tag == "details":
             self._open_block({"type": "expand", "content": []}, frame)
         elif tag == "summary" and self.containers and self.containers[-1]["type"] == "expand":
+            self._close_summary()
             self._end_paragraph()
             self.summary = []
         elif tag == "input" and attrib.get("type", "").lower() == "checkbox":
@@ -267,11 +280,7 @@ class _Builder:
         for _ in range(frame.marks):
             self.marks.pop()
         if frame.tag == "summary" and self.summary is not None:
-            expand = self.containers[-1]
-            title = text_of({"type": "paragraph", "content": self.summary}).strip()
-            if title:
-                expand["attrs"] = {"title": _SPACE.sub(" ", title)}
-            self.summary = None
+            self._close_summary()
             return
         if frame.tag == "pre":
             self.pre_depth -= 1
@@ -301,6 +310,7 @@ class _Builder:
     def close(self) -> list[Json]:
         while self.frames:
             self.end(self.frames[-1].tag)
+        self._close_summary()
         self._end_paragraph()
         return self.root
 
@@ -310,12 +320,11 @@ class _Builder:
         if not text:
             return
         if self.pre_depth:
-            target = (
-                self.containers[-1].setdefault("content", [])
-                if self.containers
-                else self._inline_target()
-            )
-            target.append({"type": "text", "text": text})
+            target = self._inline_target()
+            if target and target[-1].get("type") == "text" and "marks" not in target[-1]:
+                target[-1]["text"] += text
+            else:
+                target.append({"type": "text", "text": text})
             return
         collapsed = _SPACE.sub(" ", text)
         target = self._inline_target()
@@ -328,7 +337,15 @@ class _Builder:
         node: Json = {"type": "text", "text": collapsed}
         if self.marks:
             node["marks"] = [dict(m) for m in _unique_marks(self.marks)]
-        target.append(node)
+        last = target[-1] if target else None
+        if (
+            last is not None
+            and last.get("type") == "text"
+            and last.get("marks") == node.get("marks")
+        ):
+            last["text"] += collapsed  # adjacent runs with the same marks are one text
+        else:
+            target.append(node)
 
     def _image(self, attrib: Mapping[str, str]) -> None:
         from adfkit.validator import _url_problem
@@ -514,6 +531,8 @@ def from_html(markup: str | bytes) -> Json:
     if not isinstance(markup, str | bytes):
         raise TypeError(f"from_html() takes str or bytes, not {type(markup).__name__}")
     builder = _Builder()
+    if isinstance(markup, bytes):
+        markup = _decoded(markup)
     if isinstance(markup, str):
         markup = _UNENCODABLE.sub("\ufffd", markup)
     if not markup.strip():
@@ -546,6 +565,26 @@ def from_html(markup: str | bytes) -> Json:
 
 
 _UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
+_DECLARED = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
+
+
+def _decoded(data: bytes) -> str | bytes:
+    """Text for bytes that do not say their encoding: a byte-order mark decides, then
+    UTF-8; bytes that declare a charset (or are not UTF-8) go to the parser as they are,
+    which reads the declaration (libxml2 would otherwise assume Latin-1)."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(codec, errors="replace")
+    if _DECLARED.search(data[:4096]):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
 
 
 # --- ADF to HTML -----------------------------------------------------------------------------

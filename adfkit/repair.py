@@ -86,6 +86,10 @@ def text_of(node: Json) -> str:
             parts.append(str(attrs.get("text") or attrs.get("shortName") or ""))
         elif ntype in ("inlineCard", "blockCard", "embedCard"):
             parts.append(str(item.get("attrs", {}).get("url", "")))
+        elif ntype in ("expand", "nestedExpand") and item.get("attrs", {}).get("title"):
+            if parts and not parts[-1].endswith("\n"):
+                parts.append("\n")
+            parts.append(str(item["attrs"]["title"]) + "\n")
         elif ntype == "media":
             attrs = item.get("attrs", {})
             parts.append(str(attrs.get("alt") or attrs.get("url") or ""))
