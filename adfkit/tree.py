@@ -22,7 +22,7 @@ from typing import Any, ClassVar, TypeAlias
 from adfkit.errors import BuildError, InvalidDocument, ValidationError
 from adfkit.spec import NODES
 
-__all__ = ["Mark", "Node", "from_json", "snake_case"]
+__all__ = ["Mark", "Node", "from_json", "node_from_json", "snake_case"]
 
 Json = Any  # a JSON-ready value: dict, list, str, int, float, bool or None
 JsonValue: TypeAlias = (
@@ -218,12 +218,20 @@ def from_json(doc: Json) -> Node:
     """Parse a valid ADF document (or any valid subtree rooted at a ``doc``) into the
     typed tree. An invalid one raises ``InvalidDocument`` with every error and its
     JSON Pointer."""
-    from adfkit.nodes import NODE_CLASSES
     from adfkit.validator import iter_errors
 
     errors = list(iter_errors(doc))
     if errors:
         raise InvalidDocument(errors)
+    return node_from_json(doc)
+
+
+def node_from_json(node: Json) -> Node:
+    """The typed tree of one node (any type) in JSON form. Each node is checked as it
+    is made (``BuildError``); ``from_json`` is the one to use for whole documents."""
+    from adfkit.nodes import NODE_CLASSES
+
+    doc = node
     # Post-order without recursion: a node is built once all its children are.
     built: dict[int, Node] = {}
     stack: list[tuple[dict[str, Json], bool]] = [(doc, False)]

@@ -20,9 +20,17 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 with atheris.instrument_imports(include=["adfkit", "mistune"]):
+    from test_html import (
+        test_arbitrary_text_converts_to_valid_adf as test_arbitrary_text_converts_to_valid_html_adf,
+    )
+    from test_html import (
+        test_generated_html_converts_to_valid_adf,
+        test_spliced_fixture_pages_convert_to_valid_adf,
+    )
     from test_markdown import (
         test_arbitrary_text_converts_to_valid_adf,
         test_generated_markdown_converts_to_valid_adf_keeping_every_word,
+        test_spliced_corpus_documents_convert_to_valid_adf,
     )
     from test_render import (
         test_markdown_output_is_a_fixed_point_after_one_pass,
@@ -40,10 +48,17 @@ HARNESSES = {
     "markdown-generated": test_generated_markdown_converts_to_valid_adf_keeping_every_word,
     "markdown-round-trip": test_markdown_round_trip_is_exact_on_the_expressible_subset,
     "markdown-fixed-point": test_markdown_output_is_a_fixed_point_after_one_pass,
+    "markdown-corpus": test_spliced_corpus_documents_convert_to_valid_adf,
+    "html-text": test_arbitrary_text_converts_to_valid_html_adf,
+    "html-generated": test_generated_html_converts_to_valid_adf,
+    "html-fixtures": test_spliced_fixture_pages_convert_to_valid_adf,
 }
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--list"]:
+        print("\n".join(HARNESSES))
+        return
     name = "arbitrary-json"
     if len(sys.argv) > 1 and sys.argv[1] in HARNESSES:
         name = sys.argv.pop(1)

@@ -442,3 +442,25 @@ def test_the_html_expressible_subset_round_trips(block: Json) -> None:
     doc = {"type": "doc", "version": 1, "content": [block]}
     assert list(iter_errors(doc)) == []
     assert from_html(to_html(doc)) == doc
+
+
+# --- seeded from the fixtures: real pages, randomly spliced ------------------------------
+
+from pathlib import Path  # noqa: E402  (only this section needs it)
+
+_PAGES = [
+    p.read_bytes()
+    for p in sorted((Path(__file__).resolve().parent / "data" / "html").glob("*.html"))
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_PAGES or [b"<p>x</p>"]),
+    st.sampled_from(_PAGES or [b"<p>x</p>"]),
+    st.integers(0, 100_000),
+    st.integers(0, 100_000),
+)
+def test_spliced_fixture_pages_convert_to_valid_adf(a: bytes, b: bytes, i: int, j: int) -> None:
+    page = a[: i % (len(a) + 1)] + b[j % (len(b) + 1) :]
+    assert list(iter_errors(from_html(page))) == []

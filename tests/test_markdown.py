@@ -348,3 +348,24 @@ def _assert_no_unsafe_href(doc: Json) -> None:
             if mark["type"] == "link":
                 assert _url_problem(mark["attrs"]["href"]) is None
         stack.extend(node.get("content") or [])
+
+
+# --- seeded from the corpus: real documents, randomly spliced ---------------------------
+
+from pathlib import Path  # noqa: E402  (only this section needs it)
+
+_CORPUS = sorted((Path(__file__).resolve().parent / "data" / "markdown").rglob("*.md"))
+_FIXTURES = [p.read_bytes().decode("utf-8") for p in _CORPUS if p.name != "README.md"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_FIXTURES or [""]),
+    st.sampled_from(_FIXTURES or [""]),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+)
+def test_spliced_corpus_documents_convert_to_valid_adf(a: str, b: str, i: int, j: int) -> None:
+    source = a[: i % (len(a) + 1)] + b[j % (len(b) + 1) :]
+    doc = from_markdown(source)
+    assert list(iter_errors(doc)) == []
