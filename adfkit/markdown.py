@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from adfkit.repair import repair_document, text_of
+from adfkit.repair import _fit_marks, repair_document, text_of
 
 __all__ = ["from_markdown"]
 
@@ -170,7 +170,24 @@ class _Converter:
         return []
 
     def b_paragraph(self, token: Token) -> list[Json]:
-        return [{"type": "paragraph", "content": self.inline(token.get("children", []))}]
+        inline = self.inline(token.get("children", []))
+        if not any(n["type"] == "mediaSingle" for n in inline):
+            return [{"type": "paragraph", "content": inline}]
+        # An image stands between paragraphs in ADF: split the paragraph around it, as
+        # the repair step would (whitespace at the cut goes).
+        blocks: list[Json] = []
+        run: list[Json] = []
+        for node in [*inline, None]:
+            if node is None or node["type"] == "mediaSingle":
+                _trim_run(run)
+                if run:
+                    blocks.append({"type": "paragraph", "content": run})
+                run = []
+                if node is not None:
+                    blocks.append(node)
+            else:
+                run.append(node)
+        return blocks
 
     b_block_text = b_paragraph
 
@@ -433,6 +450,18 @@ def _trim_autolink(url: str) -> tuple[str, str]:
     return url, rest
 
 
+def _trim_run(run: list[Json]) -> None:
+    """Whitespace at the edges of a piece of a split paragraph goes."""
+    while run and run[0].get("type") == "text" and not run[0]["text"].strip():
+        run.pop(0)
+    while run and run[-1].get("type") == "text" and not run[-1]["text"].strip():
+        run.pop()
+    if run and run[0].get("type") == "text":
+        run[0] = {**run[0], "text": run[0]["text"].lstrip()}
+    if run and run[-1].get("type") == "text":
+        run[-1] = {**run[-1], "text": run[-1]["text"].rstrip()}
+
+
 def _merged(nodes: list[Json]) -> list[Json]:
     """Adjacent text with the same marks as one node; empty text gone (as repair
     would do: a document needing no repair comes out the same either way)."""
@@ -456,7 +485,11 @@ def _merged(nodes: list[Json]) -> list[Json]:
 def _text(value: str, marks: tuple[Json, ...]) -> Json:
     node: Json = {"type": "text", "text": value}
     if marks:
-        node["marks"] = [dict(m) for m in marks]
+        # Marks ADF forbids together (code with a link or strong) are settled here, as
+        # the repair step would settle them, so that most documents need no repair.
+        kept = _fit_marks(list(marks), "paragraph", "text")
+        if kept:
+            node["marks"] = [dict(m) for m in kept]
     return node
 
 
