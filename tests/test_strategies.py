@@ -114,7 +114,7 @@ def test_impossible_options_are_refused_when_the_strategy_is_made(make: Any) -> 
 def test_reprs_read_like_the_calls() -> None:
     assert (
         repr(documents())
-        == "documents(node_types=None, mark_types=None, max_depth=4, max_leaves=24)"
+        == "documents(node_types=None, mark_types=None, max_depth=4, max_leaves=16)"
     )
     assert repr(nodes("heading")).startswith("nodes('heading'")
     assert repr(invalid_documents()).startswith("invalid_documents(")
@@ -163,3 +163,21 @@ def test_the_plugin_entry_point_registers_without_importing_adfkit_strategies() 
     )
     assert result.stdout.strip() == "ok", result.stderr
     assert Doc.type == "doc"
+
+
+def test_the_documented_example_runs_as_a_real_pytest_session(tmp_path: Any) -> None:
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "strategies.md").read_text()
+    (example,) = re.findall(r"```python\n(.*?)```", guide, re.S)
+    (tmp_path / "test_my_renderer.py").write_text(example)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "4 passed" in result.stdout
