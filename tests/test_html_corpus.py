@@ -1,0 +1,224 @@
+"""The HTML corpus in ``tests/data/html``: HTML files shaped like what users paste or
+fetch, and the exact ADF each must convert to.
+
+- ``<name>.html``: the input, read as bytes and given to ``from_html`` as bytes, so the
+  converter decodes it itself (``windows-1252.html`` is stored in that encoding and says
+  so in a ``<meta charset>``; the Word fragments keep Windows line endings).
+- ``<name>.json``: the complete expected ADF document.
+
+Real-world shapes: a Google Docs clipboard fragment (and its ``ul > ul`` nested lists),
+a Word clipboard fragment (``mso-`` styles, ``<o:p>``, ``MsoNormal``, and its lists
+drawn as paragraphs with fake bullets inside ``<!--[if !supportLists]-->``), a
+Confluence page as exported and in storage format, a README as GitHub renders it, and
+a newsletter e-mail. Hostile and edge cases: script, style and template content, event
+handler attributes, unsafe URL schemes, unclosed and misnested tags, entities, a
+windows-1252 page, whitespace, ``<pre>``, spans, ``<details>``, and blocks where ADF
+does not allow them.
+
+The expectations were written by hand from what a browser shows (HTML5 parsing rules
+for unclosed and misnested tags) and adfkit's mapping, not copied from adfkit's output.
+Where the two disagree the expectation stays and the case is listed in
+``DISAGREEMENTS`` with the reason: those conversions are expected to fail (strictly, so
+that a fixed converter makes the entry go away).
+
+Marks are compared as a set: ADF gives their order no meaning.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+
+import adfkit
+from adfkit.repair import text_of
+
+CORPUS = Path(__file__).resolve().parent / "data" / "html"
+SOURCES = sorted(CORPUS.glob("*.html"))
+
+DISAGREEMENTS: dict[str, str] = {
+    "google-docs-nested-list": (
+        "Google Docs puts a nested list straight inside its parent list (ul > ul, ol > ol); "
+        "browsers show it nested under the item before it, adfkit splits the list in three"
+    ),
+    "word-list-clipboard": (
+        "Word writes lists as paragraphs with mso-list styles and a fake bullet or number "
+        "after <!--[if !supportLists]-->; they should be bullet and ordered lists nested by "
+        "mso-list level, without the marker ('·' and the padding) in the text"
+    ),
+    "confluence-view-page": (
+        "div.confluence-information-macro-information should be an info panel; the code "
+        "macro's pre.syntaxhighlighter-pre ('brush: bash') should give the language"
+    ),
+    "confluence-storage-format": (
+        "the info and code ac:structured-macro should be a panel and a code block with its "
+        "language; the code and the link text inside <![CDATA[...]]> are lost (lxml drops "
+        "CDATA in HTML) and the language parameter becomes a paragraph 'bash'"
+    ),
+    "github-readme": (
+        "the newline that ends <pre><code> should not end the code block's text "
+        "(from_markdown drops it, browsers do not show it); align='center' on th/td should "
+        "give the cell paragraphs the alignment mark, as from_markdown does for GFM tables"
+    ),
+    "email-newsletter": (
+        "role='presentation' layout tables should be unwrapped; a block's background "
+        "(body, td, th) is not a text highlight, and a th's is the cell's background; "
+        "white text is dropped like black; display:none content (the preheader) is hidden"
+    ),
+    "unclosed-tags": (
+        "HTML5 reopens an unclosed <b> in each following paragraph and list item, so "
+        "browsers show everything after it bold; libxml2 closes it with its paragraph"
+    ),
+    "misnested-formatting": (
+        "<b>..<i>..</b>..</i>: HTML5's adoption agency keeps the <i> open after </b>; "
+        "libxml2 closes both (same for <i><u></i></u>)"
+    ),
+    "pre-whitespace": (
+        "HTML drops the newline right after <pre>; the newline that ends "
+        "<pre><code> should not end the code"
+    ),
+    "p-in-p": (
+        "<p>Last <span><p>deep inner</p></span></p>: a browser closes the outer paragraph; "
+        "adfkit joins both into 'Last deep inner' with a trailing hardBreak"
+    ),
+    "image-in-link": (
+        "the paragraph split before an image keeps a trailing space ('See the '), which a "
+        "browser does not show at the end of a line"
+    ),
+}
+
+
+def _expected(source: Path) -> dict[str, Any]:
+    doc = json.loads(source.with_suffix(".json").read_text(encoding="utf-8"))
+    assert isinstance(doc, dict), f"{source.stem}.json must hold a JSON object"
+    return doc
+
+
+def _sorted_marks(node: Any) -> Any:
+    """``node`` with every ``marks`` list in one canonical order."""
+    if isinstance(node, list):
+        return [_sorted_marks(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _sorted_marks(value) for key, value in node.items()}
+    if isinstance(out.get("marks"), list):
+        out["marks"] = sorted(out["marks"], key=lambda m: json.dumps(m, sort_keys=True))
+    return out
+
+
+def _params(with_disagreements: bool) -> list[Any]:
+    params: list[Any] = []
+    for source in SOURCES:
+        reason = DISAGREEMENTS.get(source.stem)
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=reason)] if reason and with_disagreements else []
+        )
+        params.append(pytest.param(source, id=source.stem, marks=marks))
+    return params
+
+
+# --- the corpus itself ---------------------------------------------------------------------
+
+
+def test_the_corpus_is_there() -> None:
+    assert len(SOURCES) >= 20
+
+
+def test_every_html_file_has_its_expected_document() -> None:
+    assert [p.name for p in SOURCES if not p.with_suffix(".json").is_file()] == []
+
+
+def test_every_json_file_belongs_to_an_html_file() -> None:
+    orphans = [p.name for p in CORPUS.glob("*.json") if not p.with_suffix(".html").is_file()]
+    assert orphans == []
+
+
+def test_every_disagreement_names_a_fixture() -> None:
+    assert sorted(set(DISAGREEMENTS) - {p.stem for p in SOURCES}) == []
+
+
+@pytest.mark.parametrize("source", _params(False))
+def test_expected_document_is_valid_adf(source: Path) -> None:
+    expected = _expected(source)
+    assert list(adfkit.iter_errors(expected)) == []
+    adfkit.validate(expected)
+
+
+# --- the conversion --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", _params(True))
+def test_html_converts_to_the_expected_document(source: Path) -> None:
+    result = adfkit.from_html(source.read_bytes())
+    assert _sorted_marks(result) == _sorted_marks(_expected(source))
+
+
+@pytest.mark.parametrize("source", _params(False))
+def test_conversion_is_valid_and_keeps_every_visible_word(source: Path) -> None:
+    result = adfkit.from_html(source.read_bytes())
+    assert adfkit.is_valid(result)
+    assert _missing_words(source.read_bytes(), result) == []
+
+
+@pytest.mark.parametrize("source", _params(False))
+def test_expected_document_keeps_every_visible_word(source: Path) -> None:
+    """A check on the fixtures themselves: no word was forgotten in an expectation."""
+    assert _missing_words(source.read_bytes(), _expected(source)) == []
+
+
+# --- visible words ---------------------------------------------------------------------------
+
+_INVISIBLE = ("script", "style", "template", "head")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|mso-list\s*:\s*ignore", re.IGNORECASE)
+
+
+def visible_words(markup: bytes) -> list[str]:
+    """The words a reader sees: lxml's text of the page without ``script``, ``style``,
+    ``template``, ``head`` and comments, nor elements styled ``display:none`` or
+    ``mso-list:Ignore`` (the list markers Word writes out as text: a list draws its
+    own)."""
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    root = lxml.html.document_fromstring(markup, parser=parser)
+    doomed = [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and (element.tag in _INVISIBLE or _HIDDEN_STYLE.search(element.get("style") or ""))
+    ]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the text after the element
+    words: list[str] = str(root.text_content()).split()
+    return words
+
+
+def _attribute_text(doc: dict[str, Any]) -> list[str]:
+    """Text kept in attributes: link targets and titles, image addresses and
+    descriptions, expand titles, code languages."""
+    out: list[str] = []
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        attrs = node.get("attrs") or {}
+        for key in ("url", "alt", "title", "language"):
+            if isinstance(attrs.get(key), str):
+                out.append(attrs[key])
+        for mark in node.get("marks") or []:
+            mark_attrs = mark.get("attrs") or {}
+            out.extend(str(mark_attrs[k]) for k in ("href", "title") if k in mark_attrs)
+        stack.extend(node.get("content") or [])
+    return out
+
+
+def _missing_words(markup: bytes, doc: dict[str, Any]) -> list[str]:
+    """Visible words not found in the document's text or attributes. Whitespace is
+    ignored on both sides: lxml runs the text of adjacent blocks together (``<td>a<td>b``
+    gives ``ab``) where ADF keeps them apart."""
+    haystack = re.sub(r"\s+", "", " ".join([text_of(doc), *_attribute_text(doc)]))
+    return [word for word in visible_words(markup) if word not in haystack]
