@@ -116,6 +116,8 @@ class _Frame:
     marks: int = 0  # marks it pushed
     dropped: bool = False
     block: bool = False
+    layout: bool = False  # a role="presentation" table
+    reopened: Json | None = None  # the list item a nested list reopened
 
 
 @dataclass
@@ -130,6 +132,8 @@ class _Builder:
     pre_depth: int = 0
     pending_space: bool = False
     summary: list[Json] | None = None  # inline content of an open <summary>
+    pre_start: bool = False
+    layout_tables: int = 0
     counters: dict[str, int] = field(default_factory=dict)
 
     # --- where content goes ------------------------------------------------------------
@@ -161,6 +165,13 @@ class _Builder:
                 content.pop()
         self.pending_space = False
 
+    def _in_layout(self) -> bool:
+        """Whether the innermost open table is a layout table."""
+        for frame in reversed(self.frames[:-1]):
+            if frame.tag == "table":
+                return frame.layout
+        return False
+
     def _close_summary(self) -> None:
         """An open ``<summary>`` ends at its end tag, or where a block starts inside it
         (unclosed or misnested markup): its text becomes the expand's title."""
@@ -186,10 +197,31 @@ class _Builder:
         tag = tag.lower() if isinstance(tag, str) else ""
         frame = _Frame(tag)
         self.frames.append(frame)
-        if self.drop_depth or tag in _DROPPED:
+        style = _style(attrib)
+        if self.drop_depth or tag in _DROPPED or _hidden(style):
             frame.dropped = True
             self.drop_depth += 1
             return
+        if tag == "table" and (attrib.get("role") or "").lower() == "presentation":
+            # A layout table (e-mail): it and its rows and cells are only boxes.
+            self.layout_tables += 1
+            frame.layout = True
+            tag = "div"
+        elif self.layout_tables and tag in _TABLE_PARTS and self._in_layout():
+            tag = "div"
+        panel = _panel_type(attrib)
+        if panel is not None:
+            self._open_block({"type": "panel", "attrs": {"panelType": panel}, "content": []}, frame)
+            return
+        if tag in ("ul", "ol") and self.containers and self.containers[-1]["type"] in _LISTS:
+            # A list straight inside a list (Google Docs writes nesting this way) belongs
+            # to the item before it, where browsers show it.
+            parent_list = self.containers[-1]
+            items = parent_list.setdefault("content", [])
+            if not items or items[-1].get("type") != "listItem":
+                items.append({"type": "listItem", "content": []})
+            self.containers.append(items[-1])
+            frame.reopened = items[-1]
         if tag in _HEADINGS:
             self._open_block(
                 {"type": "heading", "attrs": {"level": _HEADINGS[tag]}, "content": []}, frame
@@ -213,6 +245,7 @@ class _Builder:
                 node["attrs"] = {"language": language}
             self._open_block(node, frame)
             self.pre_depth += 1
+            self.pre_start = True
         elif tag == "hr":
             self._end_paragraph()
             self._content().append({"type": "rule"})
@@ -230,13 +263,19 @@ class _Builder:
             self._open_block({"type": "tableRow", "content": []}, frame)
         elif tag in ("td", "th"):
             node = {"type": "tableHeader" if tag == "th" else "tableCell", "content": []}
-            attrs = {}
+            attrs: Json = {}
             for name in ("colspan", "rowspan"):
                 value = _integer(attrib.get(name))
                 if value is not None and value > 1:
                     attrs[name] = min(value, 1000)
+            shade = _colour(style.get("background-color") or attrib.get("bgcolor"))
+            if shade is not None and shade != "#ffffff":
+                attrs["background"] = shade  # a cell's shading is the cell's, not a mark
             if attrs:
                 node["attrs"] = attrs
+            align = (attrib.get("align") or style.get("text-align") or "").lower()
+            if align in ("center", "right", "end"):
+                node["__align"] = "center" if align == "center" else "end"
             self._open_block(node, frame)
         elif tag == "img":
             self._image(attrib)
@@ -262,7 +301,7 @@ class _Builder:
             ):
                 code["attrs"] = {"language": language}
             return
-        for mark in _marks_of(tag, attrib):
+        for mark in _marks_of(tag, attrib, inline=tag not in _BLOCK_TAGS):
             self.marks.append(mark)
             frame.marks += 1
         if tag in ("b", "strong") and _style(attrib).get("font-weight", "") in ("normal", "400"):
@@ -277,6 +316,8 @@ class _Builder:
         if frame.dropped:
             self.drop_depth -= 1
             return
+        if frame.layout:
+            self.layout_tables -= 1
         for _ in range(frame.marks):
             self.marks.pop()
         if frame.tag == "summary" and self.summary is not None:
@@ -284,6 +325,11 @@ class _Builder:
             return
         if frame.tag == "pre":
             self.pre_depth -= 1
+            code = frame.node.get("content", []) if frame.node is not None else []
+            if code and code[-1].get("type") == "text" and code[-1]["text"].endswith("\n"):
+                code[-1]["text"] = code[-1]["text"][:-1]
+                if not code[-1]["text"]:
+                    code.pop()
         if frame.block:
             self._end_paragraph()
         if frame.node is not None:
@@ -293,6 +339,16 @@ class _Builder:
                 self.containers.pop()
             if self.containers:
                 self.containers.pop()
+            if (
+                frame.reopened is not None
+                and self.containers
+                and self.containers[-1] is frame.reopened
+            ):
+                self.containers.pop()
+            if frame.node.pop("__split", False) and not frame.node.get("content"):
+                siblings = self._content()
+                if siblings and siblings[-1] is frame.node:
+                    siblings.pop()  # the piece after an image, left empty
             self._finish(frame.node)
             self.pending_space = False
 
@@ -320,6 +376,14 @@ class _Builder:
         if not text:
             return
         if self.pre_depth:
+            if self.pre_start:
+                self.pre_start = False
+                if text.startswith("\r\n"):
+                    text = text[2:]
+                elif text.startswith("\n"):
+                    text = text[1:]
+                if not text:
+                    return
             target = self._inline_target()
             if target and target[-1].get("type") == "text" and "marks" not in target[-1]:
                 target[-1]["text"] += text
@@ -363,7 +427,36 @@ class _Builder:
         if link is not None:
             media["marks"] = [dict(link)]
         image = {"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media]}
-        self._inline_target().append(image)
+        self._place_image(image)
+
+    def _place_image(self, image: Json) -> None:
+        """An image stands between paragraphs in ADF: the paragraph it appears in is
+        split around it here, while building, so most pages need no repair."""
+        top = self.containers[-1] if self.containers else None
+        if self.summary is not None or (
+            top is not None and top["type"] in ("heading", "codeBlock")
+        ):
+            self._inline_target().append(image)  # the repair step makes it text there
+            return
+        if top is not None and top["type"] == "paragraph":
+            _strip_trailing_space(top.get("content", []))
+            self.containers.pop()
+            content = self._content()
+            if not top.get("content") and content and content[-1] is top:
+                content.pop()
+            content.append(image)
+            rest: Json = {"type": "paragraph", "content": [], "__split": True}
+            content.append(rest)
+            self.containers.append(rest)
+            for frame in reversed(self.frames):
+                if frame.node is top:
+                    frame.node = rest
+                    break
+            self.pending_space = False
+            return
+        self._end_paragraph()
+        self._content().append(image)
+        self.pending_space = False
 
     def _checkbox(self, attrib: Mapping[str, str]) -> None:
         item = self.containers[-1] if self.containers else None
@@ -375,7 +468,13 @@ class _Builder:
         return f"{kind}-{self.counters[kind]}"
 
     def _finish(self, node: Json) -> None:
-        """A list whose items are all checkbox items becomes a task list."""
+        """Last touches once an element closes: a cell's alignment on its paragraphs; a
+        list whose items are all checkbox items becomes a task list."""
+        align = node.pop("__align", None)
+        if align is not None:
+            for child in node.get("content", []):
+                if child.get("type") == "paragraph":
+                    child["marks"] = [{"type": "alignment", "attrs": {"align": align}}]
         if node["type"] not in ("bulletList", "orderedList"):
             return
         items = node.get("content", [])
@@ -402,6 +501,61 @@ class _Builder:
 
 
 _INLINE_HOLDERS = frozenset({"paragraph", "heading", "codeBlock"})
+_LISTS = frozenset({"bulletList", "orderedList"})
+_TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
+_BLOCK_TAGS = _BLOCK_WRAPPERS | frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "blockquote",
+        "pre",
+        "details",
+    }
+)
+_CONFLUENCE_PANELS = {
+    "information": "info",
+    "info": "info",
+    "note": "note",
+    "tip": "tip",
+    "warning": "warning",
+    "success": "success",
+    "error": "error",
+}
+
+
+def _hidden(style: Mapping[str, str]) -> bool:
+    """Content a browser does not show: ``display:none``, and Word's list markers
+    (``mso-list:Ignore``, the fake bullets of its clipboard HTML)."""
+    return style.get("display") == "none" or style.get("mso-list") == "ignore"
+
+
+def _panel_type(attrib: Mapping[str, str]) -> str | None:
+    """The panel a Confluence page's info macro stands for (``div.confluence-
+    information-macro-note`` ...), if it is one."""
+    classes = (attrib.get("class") or "").split()
+    if "confluence-information-macro" not in classes:
+        return None
+    for css in classes:
+        if css.startswith("confluence-information-macro-"):
+            kind = css.removeprefix("confluence-information-macro-")
+            if kind in _CONFLUENCE_PANELS:
+                return _CONFLUENCE_PANELS[kind]
+    return "info"
 
 
 def _ends_in_space(target: list[Json]) -> bool:
@@ -435,7 +589,10 @@ def _integer(value: str | None) -> int | None:
 
 def _language(attrib: Mapping[str, str]) -> str | None:
     match = _LANGUAGE.search(attrib.get("class") or "")
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    brush = re.search(r"brush:\s*([\w#+.-]+)", attrib.get("data-syntaxhighlighter-params") or "")
+    return brush.group(1) if brush else None
 
 
 def _style(attrib: Mapping[str, str]) -> dict[str, str]:
@@ -447,7 +604,7 @@ def _style(attrib: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _marks_of(tag: str, attrib: Mapping[str, str]) -> list[Json]:
+def _marks_of(tag: str, attrib: Mapping[str, str], *, inline: bool = True) -> list[Json]:
     """The marks an element applies: its tag's, its link's, and those of the inline
     styles clipboard HTML uses instead of tags (Google Docs, Word)."""
     marks: list[Json] = []
@@ -480,10 +637,12 @@ def _marks_of(tag: str, attrib: Mapping[str, str]) -> list[Json]:
     if align in ("sub", "super"):
         marks.append({"type": "subsup", "attrs": {"type": "sub" if align == "sub" else "sup"}})
     colour = _colour(style.get("color"))
-    if colour is not None and colour != "#000000":  # black is the default text colour
+    if colour is not None and colour not in ("#000000", "#ffffff"):  # page defaults
         marks.append({"type": "textColor", "attrs": {"color": colour}})
     background = _colour(style.get("background-color") or style.get("background"))
-    if background is not None and background != "#ffffff":  # white is no highlight
+    # A block's background is its box's (an e-mail's grey body, a cell's shading), not
+    # a highlight on each word: only inline elements give backgroundColor.
+    if inline and background is not None and background != "#ffffff":
         marks.append({"type": "backgroundColor", "attrs": {"color": background}})
     return marks
 

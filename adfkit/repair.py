@@ -203,8 +203,8 @@ def _repair_node(node: Json, parent: str) -> list[Any]:
         if isinstance(run, _Hoist):
             result.append(run)
             continue
-        if not run and len(runs) > 1:
-            continue  # a split left this piece empty
+        if not run and len(runs) > 1 and (result or not (node.get("attrs") or {}).get("title")):
+            continue  # a split left this piece empty (an expand's title is kept once)
         piece = dict(node)
         piece["content"] = run
         pieces_made = sum(1 for r in result if not isinstance(r, _Hoist))

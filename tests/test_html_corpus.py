@@ -41,33 +41,15 @@ CORPUS = Path(__file__).resolve().parent / "data" / "html"
 SOURCES = sorted(CORPUS.glob("*.html"))
 
 DISAGREEMENTS: dict[str, str] = {
-    "google-docs-nested-list": (
-        "Google Docs puts a nested list straight inside its parent list (ul > ul, ol > ol); "
-        "browsers show it nested under the item before it, adfkit splits the list in three"
-    ),
     "word-list-clipboard": (
         "Word writes lists as paragraphs with mso-list styles and a fake bullet or number "
         "after <!--[if !supportLists]-->; they should be bullet and ordered lists nested by "
         "mso-list level, without the marker ('·' and the padding) in the text"
     ),
-    "confluence-view-page": (
-        "div.confluence-information-macro-information should be an info panel; the code "
-        "macro's pre.syntaxhighlighter-pre ('brush: bash') should give the language"
-    ),
     "confluence-storage-format": (
         "the info and code ac:structured-macro should be a panel and a code block with its "
         "language; the code and the link text inside <![CDATA[...]]> are lost (lxml drops "
         "CDATA in HTML) and the language parameter becomes a paragraph 'bash'"
-    ),
-    "github-readme": (
-        "the newline that ends <pre><code> should not end the code block's text "
-        "(from_markdown drops it, browsers do not show it); align='center' on th/td should "
-        "give the cell paragraphs the alignment mark, as from_markdown does for GFM tables"
-    ),
-    "email-newsletter": (
-        "role='presentation' layout tables should be unwrapped; a block's background "
-        "(body, td, th) is not a text highlight, and a th's is the cell's background; "
-        "white text is dropped like black; display:none content (the preheader) is hidden"
     ),
     "unclosed-tags": (
         "HTML5 reopens an unclosed <b> in each following paragraph and list item, so "
@@ -77,17 +59,9 @@ DISAGREEMENTS: dict[str, str] = {
         "<b>..<i>..</b>..</i>: HTML5's adoption agency keeps the <i> open after </b>; "
         "libxml2 closes both (same for <i><u></i></u>)"
     ),
-    "pre-whitespace": (
-        "HTML drops the newline right after <pre>; the newline that ends "
-        "<pre><code> should not end the code"
-    ),
     "p-in-p": (
         "<p>Last <span><p>deep inner</p></span></p>: a browser closes the outer paragraph; "
         "adfkit joins both into 'Last deep inner' with a trailing hardBreak"
-    ),
-    "image-in-link": (
-        "the paragraph split before an image keeps a trailing space ('See the '), which a "
-        "browser does not show at the end of a line"
     ),
 }
 
