@@ -133,6 +133,11 @@ class _Builder:
     pending_space: bool = False
     summary: list[Json] | None = None  # inline content of an open <summary>
     pre_start: bool = False
+    # Word's clipboard lists: paragraphs styled "mso-list: l0 level2"; the open lists by
+    # level, and the text of the fake marker being read.
+    word_lists: list[tuple[str, int, Json]] = field(default_factory=list)
+    word_marker: str | None = None
+    word_new_list: Json | None = None
     layout_tables: int = 0
     counters: dict[str, int] = field(default_factory=dict)
 
@@ -172,6 +177,48 @@ class _Builder:
                 return frame.layout
         return False
 
+    def _word_list_item(self, mso_list: str, frame: _Frame) -> None:
+        """A Word list paragraph as a list item, nested by its level."""
+        match = _WORD_LIST.search(mso_list)
+        assert match is not None
+        list_id, level = match.group(1), int(match.group(2))
+        self._close_summary()
+        self._end_paragraph()
+        while self.word_lists and self.word_lists[-1][1] > level:
+            self.word_lists.pop()
+        top = self.word_lists[-1] if self.word_lists else None
+        if top is not None and top[1] == level and top[0] == list_id:
+            target = top[2]
+            self.word_new_list = None
+        else:
+            target = {"type": "bulletList", "content": []}
+            if top is not None and top[1] < level and top[2]["content"]:
+                top[2]["content"][-1]["content"].append(target)  # under the item before
+            else:
+                self._content().append(target)
+            self.word_lists.append((list_id, level, target))
+            self.word_new_list = target
+        paragraph: Json = {"type": "paragraph", "content": []}
+        target["content"].append({"type": "listItem", "content": [paragraph]})
+        self.containers.append(paragraph)
+        frame.node = paragraph
+        frame.block = True
+        self.word_marker = None
+
+    def _word_marker_read(self) -> None:
+        """The first item's marker decides its list: "1." or "a)" is numbered."""
+        marker = (self.word_marker or "").strip().replace("\xa0", "")
+        self.word_marker = None
+        new = self.word_new_list
+        if new is None or not marker:
+            return
+        self.word_new_list = None
+        numbered = re.fullmatch(r"\(?(\d{1,6}|[a-zA-Z]{1,4})[.)]", marker)
+        if numbered:
+            new["type"] = "orderedList"
+            if numbered.group(1).isdigit() and int(numbered.group(1)) != 1:
+                new["attrs"] = {"order": int(numbered.group(1))}
+
     def _close_summary(self) -> None:
         """An open ``<summary>`` ends at its end tag, or where a block starts inside it
         (unclosed or misnested markup): its text becomes the expand's title."""
@@ -201,7 +248,11 @@ class _Builder:
         if self.drop_depth or tag in _DROPPED or _hidden(style):
             frame.dropped = True
             self.drop_depth += 1
+            if style.get("mso-list") == "ignore" and self.word_marker is None:
+                self.word_marker = ""
             return
+        if tag in _BLOCK_TAGS and not (tag == "p" and "mso-list" in style):
+            self.word_lists.clear()  # any other block ends Word's list
         if tag == "table" and (attrib.get("role") or "").lower() == "presentation":
             # A layout table (e-mail): it and its rows and cells are only boxes.
             self.layout_tables += 1
@@ -226,6 +277,8 @@ class _Builder:
             self._open_block(
                 {"type": "heading", "attrs": {"level": _HEADINGS[tag]}, "content": []}, frame
             )
+        elif tag == "p" and _WORD_LIST.search(style.get("mso-list", "")):
+            self._word_list_item(style["mso-list"], frame)
         elif tag == "p":
             self._open_block({"type": "paragraph", "content": []}, frame)
         elif tag in ("ul", "ol", "menu", "dir"):
@@ -315,6 +368,8 @@ class _Builder:
         frame = self.frames.pop()
         if frame.dropped:
             self.drop_depth -= 1
+            if self.drop_depth == 0 and self.word_marker is not None:
+                self._word_marker_read()
             return
         if frame.layout:
             self.layout_tables -= 1
@@ -354,6 +409,8 @@ class _Builder:
 
     def data(self, text: str) -> None:
         if self.drop_depth:
+            if self.word_marker is not None:
+                self.word_marker += text  # Word's fake bullet or number: tells the list type
             return
         self._text(text)
 
@@ -503,6 +560,7 @@ class _Builder:
 _INLINE_HOLDERS = frozenset({"paragraph", "heading", "codeBlock"})
 _LISTS = frozenset({"bulletList", "orderedList"})
 _TABLE_PARTS = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot"})
+_WORD_LIST = re.compile(r"\b(l\d+)\s+level(\d+)")
 _BLOCK_TAGS = _BLOCK_WRAPPERS | frozenset(
     {
         "p",

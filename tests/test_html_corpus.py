@@ -41,11 +41,6 @@ CORPUS = Path(__file__).resolve().parent / "data" / "html"
 SOURCES = sorted(CORPUS.glob("*.html"))
 
 DISAGREEMENTS: dict[str, str] = {
-    "word-list-clipboard": (
-        "Word writes lists as paragraphs with mso-list styles and a fake bullet or number "
-        "after <!--[if !supportLists]-->; they should be bullet and ordered lists nested by "
-        "mso-list level, without the marker ('·' and the padding) in the text"
-    ),
     "confluence-storage-format": (
         "the info and code ac:structured-macro should be a panel and a code block with its "
         "language; the code and the link text inside <![CDATA[...]]> are lost (lxml drops "
