@@ -118,6 +118,7 @@ class _Frame:
     block: bool = False
     layout: bool = False  # a role="presentation" table
     reopened: Json | None = None  # the list item a nested list reopened
+    code: bool = False  # a Confluence code macro, read like <pre>
 
 
 @dataclass
@@ -138,6 +139,7 @@ class _Builder:
     word_lists: list[tuple[str, int, Json]] = field(default_factory=list)
     word_marker: str | None = None
     word_new_list: Json | None = None
+    parameter: str | None = None  # a Confluence code macro's language, being read
     layout_tables: int = 0
     counters: dict[str, int] = field(default_factory=dict)
 
@@ -260,6 +262,28 @@ class _Builder:
             tag = "div"
         elif self.layout_tables and tag in _TABLE_PARTS and self._in_layout():
             tag = "div"
+        if tag == "ac:structured-macro":
+            name = (attrib.get("ac:name") or "").lower()
+            if name in _CONFLUENCE_PANELS:
+                macro: Json = {
+                    "type": "panel",
+                    "attrs": {"panelType": _CONFLUENCE_PANELS[name]},
+                    "content": [],
+                }
+                self._open_block(macro, frame)
+                return
+            if name in ("code", "noformat"):
+                self._open_block({"type": "codeBlock", "content": []}, frame)
+                self.pre_depth += 1
+                frame.code = True
+                return
+        if tag == "ac:parameter":
+            # A macro's parameter is not page text; a code macro's language is kept.
+            frame.dropped = True
+            self.drop_depth += 1
+            if (attrib.get("ac:name") or "").lower() == "language":
+                self.parameter = ""
+            return
         panel = _panel_type(attrib)
         if panel is not None:
             self._open_block({"type": "panel", "attrs": {"panelType": panel}, "content": []}, frame)
@@ -370,6 +394,11 @@ class _Builder:
             self.drop_depth -= 1
             if self.drop_depth == 0 and self.word_marker is not None:
                 self._word_marker_read()
+            if self.drop_depth == 0 and self.parameter is not None:
+                language, self.parameter = self.parameter.strip(), None
+                block = self.containers[-1] if self.containers else None
+                if language and block is not None and block["type"] == "codeBlock":
+                    block["attrs"] = {"language": language}
             return
         if frame.layout:
             self.layout_tables -= 1
@@ -378,7 +407,7 @@ class _Builder:
         if frame.tag == "summary" and self.summary is not None:
             self._close_summary()
             return
-        if frame.tag == "pre":
+        if frame.tag == "pre" or frame.code:
             self.pre_depth -= 1
             code = frame.node.get("content", []) if frame.node is not None else []
             if code and code[-1].get("type") == "text" and code[-1]["text"].endswith("\n"):
@@ -408,6 +437,9 @@ class _Builder:
             self.pending_space = False
 
     def data(self, text: str) -> None:
+        if self.drop_depth and self.parameter is not None:
+            self.parameter += text
+            return
         if self.drop_depth:
             if self.word_marker is not None:
                 self.word_marker += text  # Word's fake bullet or number: tells the list type
@@ -750,6 +782,7 @@ def from_html(markup: str | bytes) -> Json:
     builder = _Builder()
     if isinstance(markup, bytes):
         markup = _decoded(markup)
+    markup = _cdata_as_text(markup)
     if isinstance(markup, str):
         markup = _UNENCODABLE.sub("\ufffd", markup)
     if not markup.strip():
@@ -783,6 +816,23 @@ def from_html(markup: str | bytes) -> Json:
 
 _UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
 _DECLARED = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_CDATA_BYTES = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+
+
+def _cdata_as_text(markup: str | bytes) -> str | bytes:
+    """``<![CDATA[...]]>`` as escaped text: lxml's HTML parser drops CDATA sections, and
+    Confluence's storage format keeps code and link text in them."""
+    if isinstance(markup, str):
+        if "<![CDATA[" not in markup:
+            return markup
+        return _CDATA.sub(lambda m: html_escape_module.escape(m.group(1), quote=False), markup)
+    if b"<![CDATA[" not in markup:
+        return markup
+    return _CDATA_BYTES.sub(
+        lambda m: m.group(1).replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;"),
+        markup,
+    )
 
 
 def _decoded(data: bytes) -> str | bytes:

@@ -41,11 +41,6 @@ CORPUS = Path(__file__).resolve().parent / "data" / "html"
 SOURCES = sorted(CORPUS.glob("*.html"))
 
 DISAGREEMENTS: dict[str, str] = {
-    "confluence-storage-format": (
-        "the info and code ac:structured-macro should be a panel and a code block with its "
-        "language; the code and the link text inside <![CDATA[...]]> are lost (lxml drops "
-        "CDATA in HTML) and the language parameter becomes a paragraph 'bash'"
-    ),
     "unclosed-tags": (
         "HTML5 reopens an unclosed <b> in each following paragraph and list item, so "
         "browsers show everything after it bold; libxml2 closes it with its paragraph"
