@@ -328,7 +328,13 @@ def test_whatever_the_builder_accepts_is_valid_and_round_trips(node: Node | None
 def test_the_builder_generator_reaches_most_node_types() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=300,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        derandomize=True,
+        database=None,
+    )
     @given(built_nodes("doc", 4))
     def collect(node: Node | None) -> None:
         stack = [node] if node is not None else []

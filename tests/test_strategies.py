@@ -124,7 +124,12 @@ def test_a_failing_property_shrinks_to_a_small_document() -> None:
     def has_a_table(doc: Json) -> bool:
         return "table" in _types(doc)[0]
 
-    smallest = find(documents(), has_a_table, settings=settings(max_examples=2000, database=None))
+    # derandomize: the same search every run, so the claim is checked, not sampled
+    smallest = find(
+        documents(),
+        has_a_table,
+        settings=settings(max_examples=2000, database=None, derandomize=True),
+    )
     _node_types, _marks = _types(smallest)
     count = 0
     stack = [smallest]
