@@ -68,7 +68,11 @@ def test_a_few_thousand_draws_cover_every_node_and_mark_type() -> None:
     seen_marks: set[str] = set()
 
     @settings(
-        max_examples=2500, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        max_examples=2500,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=True,
     )
     @given(documents())
     def collect(doc: Json) -> None:
