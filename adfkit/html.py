@@ -243,6 +243,9 @@ class _Builder:
     # --- parser target interface -------------------------------------------------------
 
     def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        # lxml's attribute mapping answers a missing key by raising and catching
+        # KeyError inside .get: a plain dict, made once, is several times cheaper.
+        attrib = dict(attrib) if attrib else _NO_ATTRIBUTES
         tag = tag.lower() if isinstance(tag, str) else ""
         frame = _Frame(tag)
         self.frames.append(frame)
@@ -685,9 +688,15 @@ def _language(attrib: Mapping[str, str]) -> str | None:
     return brush.group(1) if brush else None
 
 
+_NO_ATTRIBUTES: Mapping[str, str] = {}
+
+
 def _style(attrib: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for part in (attrib.get("style") or "").split(";"):
+    css = attrib.get("style")
+    if not css:
+        return out
+    for part in css.split(";"):
         name, sep, value = part.partition(":")
         if sep:
             out[name.strip().lower()] = value.strip().lower()
