@@ -65,10 +65,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run from a checkout without installing adfkit
 
-from bench_validate import python_runner  # noqa: E402 (beside this file; same timing rules)
 from lxml import etree  # noqa: E402 (kept with the imports below the path set-up)
 from lxml import html as lxml_html  # noqa: E402
 from make_html import SIZES, make_html  # noqa: E402
+from timing import Timings, load_average, ms, timed  # noqa: E402 (beside this file)
 
 import adfkit  # noqa: E402 (needs the path set above)
 import adfkit.html  # noqa: E402
@@ -102,7 +102,7 @@ class Page:
 
 
 @dataclass
-class Row:
+class Row(Timings):
     engine: str
     page: str
     nbytes: int
@@ -110,19 +110,6 @@ class Row:
     valid: str = "-"
     words: str = "-"
     note: str = ""
-
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.times) if self.times else None
-
-    @property
-    def fastest(self) -> float | None:
-        return min(self.times) if self.times else None
-
-    @property
-    def mbps(self) -> float | None:
-        m = self.median
-        return self.nbytes / 1e6 / m if m else None
 
 
 # --- the engines ------------------------------------------------------------------------------
@@ -179,11 +166,6 @@ def walk(root: Any) -> int:
 
 def parse_and_walk(data: bytes) -> int:
     return walk(lxml_html.fromstring(data))
-
-
-def timed(fn: Callable[[], object], runs: int, warmup: int) -> list[float]:
-    run = python_runner(fn, warmup)
-    return [run() for _ in range(runs)]
 
 
 def timed_slow(fn: Callable[[], object], runs: int) -> list[float]:
@@ -339,10 +321,6 @@ def measure_share(data: bytes, calls: int) -> Share | str:
 # --- reporting ----------------------------------------------------------------------------------
 
 
-def ms(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds * 1e3:,.2f}"
-
-
 def find(rows: list[Row], engine: str, page: str) -> Row | None:
     return next((r for r in rows if r.engine == engine and r.page == page), None)
 
@@ -464,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs, warmup = max(1, args.runs), max(1, args.warmup)
 
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    load = load_average()
     print(
         f"adfkit {adfkit.__version__} HTML benchmark: Python {platform.python_version()}, "
         f"lxml {etree.__version__} (libxml2 {'.'.join(map(str, etree.LIBXML_VERSION))}), "
@@ -530,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     print_targets(rows, peer_about)
-    print(f"\nload at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\nload at the end: {load_average()}")
     return 0
 
 

@@ -71,11 +71,6 @@ HERE = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run from a checkout without installing adfkit
 
-from bench_validate import (  # noqa: E402 (beside this file; the same timing rules)
-    MAX_BATCH,
-    MIN_RUN_SECONDS,
-    python_runner,
-)
 from make_markdown import SIZES, make_bug_report, make_markdown, utf8_len  # noqa: E402
 from markdown_peers import (  # noqa: E402
     MISTUNE_PLUGINS,
@@ -83,6 +78,15 @@ from markdown_peers import (  # noqa: E402
     Peer,
     describe_error,
     mistune_version,
+)
+from timing import (  # noqa: E402 (beside this file; the same timing rules)
+    MAX_BATCH,
+    MIN_RUN_SECONDS,
+    Timings,
+    load_average,
+    ms,
+    node_version,
+    timed,
 )
 
 import adfkit  # noqa: E402 (needs the path set above)
@@ -122,7 +126,7 @@ class Document:
 
 
 @dataclass
-class Row:
+class Row(Timings):
     """One converter on one document: its timed runs (seconds per call), its output
     and what to say about it."""
 
@@ -139,26 +143,8 @@ class Row:
     valid: str = "-"
     output: Any = None
 
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.times) if self.times else None
-
-    @property
-    def fastest(self) -> float | None:
-        return min(self.times) if self.times else None
-
-    @property
-    def mbps(self) -> float | None:
-        m = self.median
-        return self.nbytes / 1e6 / m if m else None
-
 
 # --- running the converters -------------------------------------------------------------
-
-
-def timed(fn: Callable[[], object], runs: int, warmup: int) -> list[float]:
-    run = python_runner(fn, warmup)
-    return [run() for _ in range(runs)]
 
 
 def timed_gc_on(fn: Callable[[], object], runs: int, warmup: int) -> list[float]:
@@ -404,10 +390,6 @@ def _short_path(path: Path) -> str:
 # --- reporting ----------------------------------------------------------------------
 
 
-def ms(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds * 1e3:,.2f}"
-
-
 def print_legend(rows: list[Row]) -> None:
     print("converters:")
     seen: set[str] = set()
@@ -629,15 +611,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs, warmup = max(1, args.runs), max(1, args.warmup)
 
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    node_version = "-"
-    if shutil.which("node"):
-        node_version = subprocess.run(
-            ["node", "--version"], capture_output=True, text=True, check=False
-        ).stdout.strip()
+    load = load_average()
     print(
         f"adfkit {adfkit.__version__} Markdown benchmark: Python {platform.python_version()}, "
-        f"mistune {mistune_version()}, node {node_version}, {os.cpu_count()} CPUs, load {load}"
+        f"mistune {mistune_version()}, node {node_version()}, {os.cpu_count()} CPUs, load {load}"
     )
     print(adfkit_source())
     print(
@@ -730,7 +707,7 @@ def main(argv: list[str] | None = None) -> int:
             for label in labels:
                 print_shapes(rows, label)
         print_adfkit_extras(rows, docs, floor_parser.parse, runs, warmup)
-    print(f"load at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load at the end: {load_average()}")
     return 0
 
 

@@ -40,11 +40,9 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import math
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,6 +67,15 @@ from make_document import (  # noqa: E402 (beside this file; found through sys.p
     make_document,
     type_counts,
 )
+from timing import (  # noqa: E402
+    MIN_RUN_SECONDS,
+    WARMUP_SECONDS,
+    Timings,
+    load_average,
+    ms,
+    node_version,
+    python_runner,
+)
 
 import adfkit  # noqa: E402 (needs the path set above)
 
@@ -79,9 +86,6 @@ BIG = "1 MB"
 JSONSCHEMA_SIZE = "10 KB"
 INJECTED_ERRORS = 100
 
-MIN_RUN_SECONDS = 0.01
-WARMUP_SECONDS = 0.5
-MAX_BATCH = 1000
 NOTE_WIDTH = 110
 
 TARGET_MBPS = 50.0
@@ -98,12 +102,9 @@ ENGINES = (
     "adf-utils strict (node)",
 )
 
-RunOnce = Callable[[], float]
-"""One timed run of a prepared engine: seconds per call."""
-
 
 @dataclass
-class Row:
+class Row(Timings):
     """One engine on one document: its timed runs (seconds per call) and a note."""
 
     engine: str
@@ -115,19 +116,6 @@ class Row:
     times: list[float] = field(default_factory=list)
     note: str = ""
     rejected: bool = False
-
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.times) if self.times else None
-
-    @property
-    def fastest(self) -> float | None:
-        return min(self.times) if self.times else None
-
-    @property
-    def mbps(self) -> float | None:
-        m = self.median
-        return self.nbytes / 1e6 / m if m else None
 
 
 @dataclass
@@ -142,36 +130,6 @@ class Document:
 
 
 # --- timing ---------------------------------------------------------------------------------
-
-
-def python_runner(fn: Callable[[], object], warmup: int) -> RunOnce:
-    """Warm ``fn`` up (at least ``warmup`` calls, and one, lasting at least
-    ``WARMUP_SECONDS`` in all), size a batch so that a run lasts at least
-    ``MIN_RUN_SECONDS``, and return the timed run. ``adf_utils_bench.mjs`` follows the
-    same rules."""
-    last = 0.0
-    calls = 0
-    start = time.perf_counter()
-    while calls < max(1, warmup) or time.perf_counter() - start < WARMUP_SECONDS:
-        t0 = time.perf_counter()
-        fn()
-        last = time.perf_counter() - t0
-        calls += 1
-    batch = max(1, min(MAX_BATCH, math.ceil(MIN_RUN_SECONDS / max(last, 1e-9))))
-
-    def run() -> float:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            t0 = time.perf_counter()
-            for _ in range(batch):
-                fn()
-            return (time.perf_counter() - t0) / batch
-        finally:
-            if enabled:
-                gc.enable()
-
-    return run
 
 
 def node_runs(parent: Path, document: Path, runs: int, warmup: int) -> dict[str, Any]:
@@ -317,10 +275,6 @@ def timed_runs(r: Row, runs: int) -> None:
 # --- reporting ------------------------------------------------------------------------------
 
 
-def ms(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds * 1e3:,.2f}"
-
-
 def mb(nbytes: int) -> str:
     return f"{nbytes / 1e6:,.2f} MB"
 
@@ -416,15 +370,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs, warmup = max(1, args.runs), max(1, args.warmup)
 
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    node_version = "-"
-    if shutil.which("node"):
-        node_version = subprocess.run(
-            ["node", "--version"], capture_output=True, text=True, check=False
-        ).stdout.strip()
+    load = load_average()
     print(
         f"adfkit {adfkit.__version__} validator benchmark: Python {platform.python_version()}, "
-        f"node {node_version}, {os.cpu_count()} CPUs, load {load}"
+        f"node {node_version()}, {os.cpu_count()} CPUs, load {load}"
     )
     print(
         f"median of {runs} runs after >= {warmup} warm-up calls and "
@@ -549,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "PASS" if ratio >= goal else "FAIL"
         on_min = f" [{peer.fastest / ours.fastest:.1f}x]" if peer.fastest and ours.fastest else ""
         print(f"  {verdict}  adfkit >= {goal:g}x {name}: {ratio:.1f}x{on_min}")
-    print(f"\nload at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\nload at the end: {load_average()}")
     return 0
 
 

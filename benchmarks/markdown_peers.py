@@ -25,7 +25,7 @@ adf-bridge declare ``mistune<3.4``; adf-bridge imports a name mistune 3.4 remove
 
     PYTHON benchmarks/markdown_peers.py PEER DOC.md OUT.json [runs] [warmup]
 
-warms the peer up and times it by the rules of ``bench_validate.python_runner``,
+warms the peer up and times it by the rules of ``timing.python_runner``,
 writes its output on the document to ``OUT.json`` and prints one JSON line:
 ``{"peer", "version", "mistune", "requires_mistune", "ok", "error", "runs_s"}``
 (``runs_s``: seconds per call, one per run; ``error``: ``"cannot import ..."`` or
@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # bench_validate imports adfkit from the checkout
 
-from bench_validate import python_runner  # noqa: E402 (beside this file; same timing rules)
+from timing import python_runner  # noqa: E402 (beside this file; same timing rules)
 
 Convert = Callable[[str], Any]
 

@@ -50,6 +50,7 @@ if str(ROOT) not in sys.path:
 from bench_markdown import adfkit_source  # noqa: E402 (beside this file)
 from make_document import parse_size  # noqa: E402
 from make_markdown import make_bug_report, make_markdown, utf8_len  # noqa: E402
+from profile_validate import print_flat  # noqa: E402 (beside this file)
 from pyinstrument import Profiler  # noqa: E402 (kept with the imports below the path set-up)
 from pyinstrument.frame import Frame  # noqa: E402 (likewise)
 
@@ -278,33 +279,6 @@ def print_areas(root: Frame) -> None:
     print("== self time by area ==")
     for name, t in sorted(totals.items(), key=lambda kv: -kv[1]):
         print(f"{100 * t / total:>6.1f}%  {name}")
-    print()
-
-
-def print_flat(root: Frame, top: int) -> None:
-    """Functions by self time, with their inclusive share (recursion counted once)."""
-    self_time: dict[str, float] = defaultdict(float)
-    inclusive: dict[str, float] = defaultdict(float)
-    total = root.time or 1.0
-
-    def key(frame: Frame) -> str:
-        where = f"{frame.file_path_short}:{frame.line_no}" if frame.line_no else "<built-in>"
-        return f"{frame.function}  {where}"
-
-    stack: list[tuple[Frame, frozenset[str]]] = [(root, frozenset())]
-    while stack:
-        frame, on_path = stack.pop()
-        k = key(frame)
-        self_time[k] += frame.total_self_time
-        if k not in on_path:
-            inclusive[k] += frame.time
-        inner = on_path | {k}
-        stack.extend((c, inner) for c in frame.children if not c.is_synthetic)
-
-    print(f"== top {top} functions by self time ==")
-    print(f"{'self %':>7} {'incl %':>7}  function")
-    for k, t in sorted(self_time.items(), key=lambda kv: -kv[1])[:top]:
-        print(f"{100 * t / total:>6.1f}% {100 * inclusive[k] / total:>6.1f}%  {k}")
     print()
 
 

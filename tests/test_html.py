@@ -11,34 +11,20 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from adf_literals import EM, STRONG, Json
+from adf_literals import paragraph as _p
+from adf_literals import text as _t
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adfkit import from_html, iter_errors, to_html
 from adfkit.repair import text_of
 
-Json = dict[str, Any]
-
 
 def _blocks(markup: str | bytes) -> list[Json]:
     doc = from_html(markup)
     assert list(iter_errors(doc)) == [], doc
     return doc["content"]  # type: ignore[no-any-return]
-
-
-def _t(text: str, *marks: Json) -> Json:
-    node: Json = {"type": "text", "text": text}
-    if marks:
-        node["marks"] = list(marks)
-    return node
-
-
-def _p(*content: Json) -> Json:
-    return {"type": "paragraph", "content": list(content)}
-
-
-STRONG = {"type": "strong"}
-EM = {"type": "em"}
 
 
 @pytest.mark.parametrize(

@@ -8,36 +8,20 @@ import unicodedata
 from typing import Any
 
 import pytest
+from adf_literals import CODE, EM, STRIKE, STRONG, Json
+from adf_literals import paragraph as _p
+from adf_literals import text as _text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adfkit import from_markdown, iter_errors
 from adfkit.repair import text_of
 
-Json = dict[str, Any]
-
 
 def _blocks(markdown: str, **options: Any) -> list[Json]:
     doc = from_markdown(markdown, **options)
     assert list(iter_errors(doc)) == []
     return doc["content"]  # type: ignore[no-any-return]
-
-
-def _text(text: str, *marks: Json) -> Json:
-    node: Json = {"type": "text", "text": text}
-    if marks:
-        node["marks"] = list(marks)
-    return node
-
-
-def _p(*content: Json) -> Json:
-    return {"type": "paragraph", "content": list(content)}
-
-
-STRONG = {"type": "strong"}
-EM = {"type": "em"}
-CODE = {"type": "code"}
-STRIKE = {"type": "strike"}
 
 
 @pytest.mark.parametrize(

@@ -4,32 +4,19 @@ the Markdown-expressible part of ADF."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
+from adf_literals import Json
+from adf_literals import document as _doc
+from adf_literals import paragraph as _p
+from adf_literals import text as _t
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adfkit import InvalidDocument, from_markdown, iter_errors
 from adfkit.render import to_markdown, to_text
 
-Json = dict[str, Any]
 ROOT_EXAMPLE = "docs/examples/bug-report.adf.json"
-
-
-def _doc(*content: Json) -> Json:
-    return {"type": "doc", "version": 1, "content": list(content)}
-
-
-def _p(*content: Json) -> Json:
-    return {"type": "paragraph", "content": list(content)}
-
-
-def _t(text: str, *marks: Json) -> Json:
-    node: Json = {"type": "text", "text": text}
-    if marks:
-        node["marks"] = list(marks)
-    return node
 
 
 def test_the_example_description_renders_as_markdown() -> None:

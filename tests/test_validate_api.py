@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from adf_literals import document as _doc
+from adf_literals import paragraph as _para
+from adf_literals import text as _text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,21 +21,6 @@ from adfkit.pointer import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = json.loads((ROOT / "docs" / "examples" / "bug-report.adf.json").read_text())
-
-
-def _doc(*content: Any) -> dict[str, Any]:
-    return {"type": "doc", "version": 1, "content": list(content)}
-
-
-def _para(*content: Any) -> dict[str, Any]:
-    return {"type": "paragraph", "content": list(content)}
-
-
-def _text(text: str, *marks: Any) -> dict[str, Any]:
-    node: dict[str, Any] = {"type": "text", "text": text}
-    if marks:
-        node["marks"] = list(marks)
-    return node
 
 
 def test_public_api_is_pinned() -> None:
