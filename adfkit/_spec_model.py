@@ -51,8 +51,6 @@ class ValueSpec:
     min_items: int | None = None
     properties: Mapping[str, ValueSpec] | None = None
     required: frozenset[str] = frozenset()
-    closed: bool = False
-    """For objects with ``properties``: whether other keys are forbidden."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,13 +94,11 @@ NODES: Final[Mapping[str, NodeSpec]] = {
                                         ),
                                     },
                                     required=frozenset({"type"}),
-                                    closed=True,
                                 ),
                                 min_items=1,
                             ),
                         },
                         required=frozenset({"id", "parameters", "views"}),
-                        closed=True,
                     ),
                     "layout": ValueSpec(
                         kind="string",

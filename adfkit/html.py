@@ -131,7 +131,6 @@ class _Builder:
     marks: list[Json] = field(default_factory=list)
     drop_depth: int = 0
     pre_depth: int = 0
-    pending_space: bool = False
     summary: list[Json] | None = None  # inline content of an open <summary>
     pre_start: bool = False
     # Word's clipboard lists: paragraphs styled "mso-list: l0 level2"; the open lists by
@@ -159,7 +158,6 @@ class _Builder:
         content = self._content()
         if not content or content[-1].get("type") != "paragraph" or not content[-1].get("__open"):
             content.append({"type": "paragraph", "content": [], "__open": True})
-            self.pending_space = False
         return content[-1]["content"]  # type: ignore[no-any-return]
 
     def _end_paragraph(self) -> None:
@@ -170,7 +168,6 @@ class _Builder:
             _strip_trailing_space(content[-1]["content"])
             if not content[-1]["content"]:
                 content.pop()
-        self.pending_space = False
 
     def _in_layout(self) -> bool:
         """Whether the innermost open table is a layout table."""
@@ -336,7 +333,6 @@ class _Builder:
                 target = self._inline_target()
                 _strip_trailing_space(target)
                 target.append({"type": "hardBreak"})
-                self.pending_space = False
         elif tag == "table":
             self._open_block({"type": "table", "content": []}, frame)
         elif tag == "tr":
@@ -437,7 +433,6 @@ class _Builder:
                 if siblings and siblings[-1] is frame.node:
                     siblings.pop()  # the piece after an image, left empty
             self._finish(frame.node)
-            self.pending_space = False
 
     def data(self, text: str) -> None:
         if self.drop_depth and self.parameter is not None:
@@ -544,11 +539,9 @@ class _Builder:
                 if frame.node is top:
                     frame.node = rest
                     break
-            self.pending_space = False
             return
         self._end_paragraph()
         self._content().append(image)
-        self.pending_space = False
 
     def _checkbox(self, attrib: Mapping[str, str]) -> None:
         item = self.containers[-1] if self.containers else None

@@ -91,11 +91,6 @@ def _literal(value: object) -> str:
     return json.dumps(value) if isinstance(value, str) else repr(value)
 
 
-def child_types(spec: NodeSpec) -> list[str]:
-    assert spec.content is not None
-    return sorted(spec.content.children)
-
-
 def union(types: Iterable[str]) -> str:
     names = [class_name(t) for t in sorted(types)]
     if "text" in types:

@@ -200,9 +200,8 @@ def parse_value(where: str, s: Json) -> ValueSpec:
         if s.get("additionalProperties", True) is not False:
             raise _fail(where, "an object value open to unknown keys")
         props = {k: parse_value(f"{where}.{k}", v) for k, v in s["properties"].items()}
-        return ValueSpec(
-            "object", properties=props, required=frozenset(s.get("required", [])), closed=True
-        )
+        # Always closed (open objects are refused above), so the model needs no flag.
+        return ValueSpec("object", properties=props, required=frozenset(s.get("required", [])))
     raise _fail(where, f"unsupported value schema {s!r}")
 
 
