@@ -1,0 +1,126 @@
+"""Where ``adfkit.jira`` keeps its settings, and the OAuth app configuration.
+
+Values come from, in order: explicit options, environment variables
+(``ADFKIT_JIRA_CLIENT_ID``, ``ADFKIT_JIRA_CLIENT_SECRET``, ``ADFKIT_JIRA_AUTH_URL``,
+``ADFKIT_JIRA_API_URL``, ``ADFKIT_JIRA_REDIRECT_URI``, ``ADFKIT_JIRA_SCOPES``), then
+``config.json`` in the config directory. The directory is platformdirs' user config dir for
+``adfkit`` (sub-directory ``jira``) unless ``ADFKIT_JIRA_CONFIG_DIR`` names another one.
+
+The chosen site (non-secret: id, name, url) is kept in ``site.json`` beside the tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from adfkit.jira.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_API_URL",
+    "DEFAULT_AUTH_URL",
+    "DEFAULT_REDIRECT_URI",
+    "DEFAULT_SCOPES",
+    "OAuthApp",
+    "config_dir",
+    "load_app",
+    "read_json_file",
+]
+
+DEFAULT_AUTH_URL = "https://auth.atlassian.com"
+DEFAULT_API_URL = "https://api.atlassian.com"
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
+DEFAULT_SCOPES = ("read:jira-work", "write:jira-work", "read:jira-user", "offline_access")
+
+
+def config_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The directory for config, tokens and caches (not created here)."""
+    env = os.environ if env is None else env
+    override = env.get("ADFKIT_JIRA_CONFIG_DIR")
+    if override:
+        return Path(override)
+    import platformdirs  # imported here: only paths that need it pay for it
+
+    return Path(platformdirs.user_config_dir("adfkit")) / "jira"
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthApp:
+    """An OAuth 2.0 (3LO) app as registered in the Atlassian developer console.
+
+    ``auth_url`` and ``api_url`` are the bases of auth.atlassian.com and api.atlassian.com;
+    pointing both at a sandbox is how tests and demos run offline. The secret never
+    appears in the repr.
+    """
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    redirect_uri: str = DEFAULT_REDIRECT_URI
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    auth_url: str = DEFAULT_AUTH_URL
+    api_url: str = DEFAULT_API_URL
+
+
+def read_json_file(path: Path, what: str) -> Any:
+    """Parse a JSON file, or ``None`` when it does not exist; ConfigError names the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: the {what} is not valid JSON ({exc}); fix it") from None
+
+
+def load_app(
+    *,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    redirect_uri: str | None = None,
+    scopes: str | None = None,
+    auth_url: str | None = None,
+    api_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> OAuthApp:
+    """The OAuth app from options > environment > ``config.json``; ConfigError if incomplete."""
+    env = os.environ if env is None else env
+    path = config_dir(env) / "config.json"
+    stored = read_json_file(path, "config file") or {}
+    if not isinstance(stored, dict):
+        raise ConfigError(f"{path}: the config file must hold a JSON object")
+
+    def pick(option: str | None, name: str) -> str | None:
+        if option:
+            return option
+        value = env.get(f"ADFKIT_JIRA_{name.upper()}") or stored.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{path}: {name} must be a string")
+        return value or None
+
+    found_id = pick(client_id, "client_id")
+    found_secret = pick(client_secret, "client_secret")
+    missing = [
+        f"{name} (--{name.replace('_', '-')} or ADFKIT_JIRA_{name.upper()})"
+        for name, value in (("client_id", found_id), ("client_secret", found_secret))
+        if not value
+    ]
+    if missing:
+        raise ConfigError(f"OAuth app not configured: missing {', '.join(missing)}")
+    assert found_id is not None
+    assert found_secret is not None
+    scope_text = pick(scopes, "scopes")
+    return OAuthApp(
+        client_id=found_id,
+        client_secret=found_secret,
+        redirect_uri=pick(redirect_uri, "redirect_uri") or DEFAULT_REDIRECT_URI,
+        scopes=tuple(scope_text.split()) if scope_text else DEFAULT_SCOPES,
+        auth_url=(pick(auth_url, "auth_url") or DEFAULT_AUTH_URL).rstrip("/"),
+        api_url=(pick(api_url, "api_url") or DEFAULT_API_URL).rstrip("/"),
+    )

@@ -1,0 +1,295 @@
+"""Friendly field values -> the shapes Jira's create API expects, with pre-flight checks.
+
+Shaping is driven by createmeta's ``schema``: ``priority`` by name becomes ``{"id": ..}``,
+components by name ``[{"id": ..}]``, labels stay strings (no whitespace: Jira rejects it),
+a user becomes ``{"accountId": ..}``, dates ``"YYYY-MM-DD"``, numbers numbers, options
+``{"id": ..}`` (or ``{"value": ..}`` when createmeta lists no values), ``parent`` ``{"key": ..}``.
+``description``, ``environment`` and textarea custom fields take ADF; Markdown and HTML are
+converted with adfkit and every document is validated with ``adfkit.iter_errors``.
+
+``shape_fields`` reports every problem at once in a ``PreflightError``: required fields
+missing (required and no default), values outside ``allowedValues``, unknown field names
+and invalid ADF (with a JSON Pointer into the request body). Values already in Jira's
+shape (dicts) pass through unchanged; field types not listed above need that form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from adfkit.jira.createmeta import FieldMeta
+from adfkit.jira.errors import FieldProblem, PreflightError
+
+__all__ = ["DescriptionFormat", "is_adf_field", "shape_fields", "to_adf"]
+
+DescriptionFormat = Literal["markdown", "html", "adf", "auto"]
+_TEXTAREA = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
+_ALIASES = {"component": "components", "label": "labels", "type": "issuetype", "due": "duedate"}
+_HTML_START = re.compile(r"\s*<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!DOCTYPE|!--)", re.IGNORECASE)
+_SKIP_REQUIRED = {"project", "issuetype", "reporter"}
+
+
+class _Problem(Exception):
+    """Internal: one field's value cannot be shaped."""
+
+    def __init__(self, code: str, message: str, fix: str = "", pointer: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.fix, self.pointer = code, message, fix, pointer
+
+
+def is_adf_field(meta: FieldMeta) -> bool:
+    """True for fields that take ADF: description, environment, textarea custom fields."""
+    return meta.schema.get("system") in ("description", "environment") or (
+        meta.schema.get("custom") == _TEXTAREA
+    )
+
+
+def to_adf(value: Any, fmt: DescriptionFormat = "auto") -> Any:
+    """Markdown, HTML or an ADF dict -> an ADF dict (not validated here)."""
+    if fmt == "adf" or (fmt == "auto" and isinstance(value, dict)):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"expected text or an ADF document, got {type(value).__name__}")
+    if fmt == "html" or (fmt == "auto" and _HTML_START.match(value)):
+        from adfkit import from_html
+
+        return from_html(value)
+    from adfkit import from_markdown
+
+    return from_markdown(value)
+
+
+def _find_meta(name: str, metas: Sequence[FieldMeta]) -> FieldMeta | None:
+    wanted = _ALIASES.get(name.casefold(), name)
+    for meta in metas:
+        if wanted in (meta.field_id, meta.key):
+            return meta
+    folded = wanted.casefold()
+    matches = [m for m in metas if m.name.casefold() == folded]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _label(item: Any) -> str:
+    if isinstance(item, dict):
+        for key in ("name", "value"):
+            if isinstance(item.get(key), str):
+                return str(item[key])
+        return str(item.get("id", item))
+    return str(item)
+
+
+def _allowed_list(meta: FieldMeta) -> str:
+    return ", ".join(_label(a) for a in meta.allowed_values or [])
+
+
+def _pick_allowed(meta: FieldMeta, value: Any, fallback_key: str) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value  # already Jira's shape
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise _Problem("INVALID_VALUE", f"expected a name, got {type(value).__name__}")
+    if meta.allowed_values is None:
+        return {fallback_key: value}
+    for allowed in meta.allowed_values:
+        if isinstance(allowed, dict):
+            names = {allowed.get("name"), allowed.get("value")}
+            if value in names or value == allowed.get("id"):
+                return {"id": str(allowed["id"])} if "id" in allowed else {fallback_key: value}
+    folded = [
+        a
+        for a in meta.allowed_values
+        if isinstance(a, dict) and _label(a).casefold() == value.strip().casefold()
+    ]
+    if len(folded) == 1 and "id" in folded[0]:
+        return {"id": str(folded[0]["id"])}
+    raise _Problem(
+        "NOT_ALLOWED",
+        f"{value!r} is not an allowed value of {meta.name}",
+        f"use one of: {_allowed_list(meta)}",
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, str | dict):
+        return [value]
+    if isinstance(value, Sequence):
+        return list(value)
+    raise _Problem("INVALID_VALUE", f"expected a list, got {type(value).__name__}")
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+        except ValueError:
+            pass
+    raise _Problem("INVALID_VALUE", f"{value!r} is not a date", "use YYYY-MM-DD")
+
+
+def _datetime(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise _Problem(
+                "INVALID_VALUE", f"{value!r} is not a date-time", "use ISO 8601"
+            ) from None
+    if isinstance(value, dt.datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return aware.strftime("%Y-%m-%dT%H:%M:%S.000%z")
+    raise _Problem("INVALID_VALUE", f"{value!r} is not a date-time", "use ISO 8601")
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            return int(number) if number.is_integer() and "." not in value else number
+    raise _Problem("INVALID_VALUE", f"{value!r} is not a number", "give a number such as 3 or 2.5")
+
+
+def _adf(value: Any, fmt: DescriptionFormat, pointer: str) -> Any:
+    from adfkit import iter_errors
+
+    try:
+        doc = to_adf(value, fmt)
+    except TypeError as exc:
+        raise _Problem("INVALID_VALUE", str(exc), "give Markdown, HTML or an ADF dict") from None
+    errors = list(iter_errors(doc))
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise _Problem(
+            "INVALID_ADF",
+            f"{first.code}: {first.message}{more}",
+            "fix the document (adfkit validate shows every problem)",
+            pointer + first.path,
+        )
+    return doc
+
+
+def _shape(meta: FieldMeta, value: Any, fmt: DescriptionFormat) -> Any:
+    schema = meta.schema
+    kind = schema.get("type")
+    items = schema.get("items")
+    pointer = f"/fields/{meta.field_id}"
+    if is_adf_field(meta):
+        return _adf(value, fmt if meta.schema.get("system") == "description" else "auto", pointer)
+    if isinstance(value, dict):
+        return value  # already Jira's shape
+    if kind == "string":
+        if not isinstance(value, str):
+            raise _Problem("INVALID_VALUE", f"expected text, got {type(value).__name__}")
+        return value
+    if kind == "number":
+        return _number(value)
+    if kind == "date":
+        return _date(value)
+    if kind == "datetime":
+        return _datetime(value)
+    if kind == "user":
+        if not isinstance(value, str) or not value.strip():
+            raise _Problem("INVALID_VALUE", "expected an account id", "give the user's account id")
+        return {"accountId": value.strip()}
+    if kind == "issuelink" or meta.field_id == "parent":
+        text = str(value).strip()
+        return {"id": text} if text.isdigit() else {"key": text}
+    if kind in ("priority", "option", "resolution", "securitylevel", "version", "component"):
+        return _pick_allowed(meta, value, "value" if kind == "option" else "name")
+    if kind == "array" and items == "string":
+        labels = [str(v) for v in _as_list(value)]
+        spaced = [label for label in labels if not label or re.search(r"\s", label)]
+        if spaced:
+            raise _Problem(
+                "INVALID_VALUE",
+                f"labels cannot contain spaces or be empty: {spaced}",
+                "use hyphens or underscores instead of spaces",
+            )
+        return labels
+    if kind == "array" and items in ("component", "option", "version"):
+        fallback = "value" if items == "option" else "name"
+        shaped: list[Any] = []
+        problems: list[str] = []
+        for item in _as_list(value):
+            try:
+                shaped.append(_pick_allowed(meta, item, fallback))
+            except _Problem as exc:
+                problems.append(exc.message)
+        if problems:
+            raise _Problem("NOT_ALLOWED", "; ".join(problems), f"use: {_allowed_list(meta)}")
+        return shaped
+    if kind == "array" and items == "user":
+        return [{"accountId": str(v)} for v in _as_list(value)]
+    if isinstance(value, list | str | int | float) and not isinstance(value, bool):
+        return value  # no rule for this type: sent as given
+    raise _Problem("INVALID_VALUE", f"no conversion for schema type {kind!r}", "pass Jira's shape")
+
+
+def shape_fields(
+    metas: Sequence[FieldMeta],
+    values: Mapping[str, Any],
+    *,
+    description_format: DescriptionFormat = "auto",
+) -> dict[str, Any]:
+    """Shape ``values`` (keyed by field id, key or name) for ``POST /issue``'s ``fields``.
+
+    Raises ``PreflightError`` with every problem found. ``project`` and ``issuetype`` are
+    the caller's business and not checked for presence.
+    """
+    shaped: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        meta = _find_meta(name, metas)
+        if meta is None:
+            known = ", ".join(sorted(f"{m.name} ({m.field_id})" for m in metas))
+            problems.append(
+                FieldProblem(
+                    name,
+                    "UNKNOWN_FIELD",
+                    f"no field {name!r} on this project's create screen for this issue type",
+                    f"fields available: {known}",
+                )
+            )
+            continue
+        try:
+            shaped[meta.field_id] = _shape(meta, value, description_format)
+        except _Problem as exc:
+            problems.append(
+                FieldProblem(
+                    meta.field_id, exc.code, f"{meta.name}: {exc.message}", exc.fix, exc.pointer
+                )
+            )
+    supplied = set(shaped) | {p.field for p in problems}
+    for meta in metas:
+        if (
+            meta.must_supply
+            and meta.field_id not in supplied
+            and meta.field_id not in _SKIP_REQUIRED
+        ):
+            allowed = f"; allowed: {_allowed_list(meta)}" if meta.allowed_values else ""
+            problems.append(
+                FieldProblem(
+                    meta.field_id,
+                    "MISSING_REQUIRED",
+                    f"{meta.name} is required",
+                    f"supply {meta.field_id} (--field '{meta.name}=...'){allowed}",
+                )
+            )
+    if problems:
+        raise PreflightError(problems)
+    return shaped
