@@ -1,0 +1,100 @@
+"""``adfkit jira sandbox``: run the sandbox in the foreground and print how to point a
+client at it, until Ctrl-C or SIGTERM.
+
+The client id and secret it prints are the sandbox's own local test credentials (they
+open nothing outside this process), so printing them is deliberate.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+import click
+
+__all__ = ["sandbox_command"]
+
+
+@click.command("sandbox")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1; 0 picks a free one.",
+)
+@click.option(
+    "--state-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Keep the world, issues and tokens in this JSON file across restarts.",
+)
+@click.option(
+    "--redirect-uri",
+    "redirect_uris",
+    multiple=True,
+    help="A registered callback URL of the sandbox's OAuth client (repeatable).",
+)
+@click.option(
+    "--access-token-lifetime",
+    type=click.IntRange(1),
+    default=3600,
+    show_default=True,
+    help="Seconds an access token stays valid.",
+)
+def sandbox_command(
+    port: int, state_file: str | None, redirect_uris: tuple[str, ...], access_token_lifetime: int
+) -> None:
+    """Run a local Jira Cloud sandbox (auth server, API gateway and sites)."""
+    from adfkit.jira.sandbox.server import Sandbox
+
+    try:
+        sandbox = Sandbox(
+            port=port,
+            state_file=state_file,
+            redirect_uris=list(redirect_uris) or None,
+            access_token_lifetime=access_token_lifetime,
+        ).start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(f"cannot read state file {state_file}: {exc}") from None
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    base = sandbox.base_url
+    lines = [
+        f"Jira sandbox listening on {base}",
+        f"  auth URL:      {sandbox.auth_url}",
+        f"  API URL:       {sandbox.api_url}",
+        f"  client id:     {sandbox.client_id}",
+        f"  client secret: {sandbox.client_secret}",
+        "  redirect URIs: " + " ".join(sandbox.redirect_uris),
+        "  sites:",
+    ]
+    for site in sandbox.world.sites:
+        lines.append(f"    {site.name}: {sandbox.site_url(site.slug)} (cloud id {site.cloud_id})")
+    user = sandbox.world.user(sandbox.world.consenting_user)
+    if user is not None:
+        lines.append(f"  consenting user: {user.display_name} <{user.email}>")
+    lines += [
+        "",
+        "Point a client at it:",
+        f"  export ADFKIT_JIRA_AUTH_URL={sandbox.auth_url}",
+        f"  export ADFKIT_JIRA_API_URL={sandbox.api_url}",
+        f"  export ADFKIT_JIRA_CLIENT_ID={sandbox.client_id}",
+        f"  export ADFKIT_JIRA_CLIENT_SECRET={sandbox.client_secret}",
+        "",
+        "Press Ctrl-C to stop.",
+    ]
+    click.echo("\n".join(lines))
+    try:
+        stop.wait()
+    finally:
+        sandbox.stop()
+        click.echo("Jira sandbox stopped.")

@@ -1,0 +1,430 @@
+"""The sandbox's data: OAuth clients, users, sites, projects, issue types, field metadata
+and the issues created so far.
+
+Everything is plain dataclasses so a test can build or tweak a world directly
+(``world.site("acme").project("PAY").issue_type("Bug").field("priority")``).
+``default_world()`` is the seed both the client and the sandbox tests rely on (see
+docs/sandbox.md). A world converts to and from a JSON-ready dict for the optional state
+file; the file write is atomic (temp file + ``os.replace``).
+
+Limits: one Jira "site" per cloud id, no permissions model beyond "the user can see the
+site", no workflows (every new issue is "To Do"), no screens other than the create screen
+that createmeta describes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ALEX",
+    "SAM",
+    "FieldMeta",
+    "Issue",
+    "IssueType",
+    "OAuthClient",
+    "Project",
+    "Site",
+    "User",
+    "World",
+    "default_world",
+]
+
+ALEX = "712020:5b1c-sandbox-alex"
+SAM = "712020:sandbox-sam"
+
+DEFAULT_CLIENT_ID = "sandbox-client-id"
+# A local test credential for the sandbox only, not a secret of any real service.
+DEFAULT_CLIENT_SECRET = "sandbox-client-secret"
+DEFAULT_REDIRECT_URIS = ("http://127.0.0.1:8765/callback",)
+
+# Scopes a sandbox client may request; "offline_access" is Auth0's and always allowed.
+DEFAULT_CLIENT_SCOPES = (
+    "read:jira-work",
+    "write:jira-work",
+    "read:jira-user",
+    "manage:jira-configuration",
+    "read:me",
+    "read:confluence-content.all",
+    "write:confluence-content",
+)
+
+
+@dataclass
+class OAuthClient:
+    """A registered 3LO app: redirect URIs must match exactly."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    name: str = "adfkit sandbox app"
+    redirect_uris: list[str] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=lambda: list(DEFAULT_CLIENT_SCOPES))
+
+
+@dataclass
+class User:
+    """An Atlassian account; ``api_token`` authenticates Basic calls on a site host."""
+
+    account_id: str
+    display_name: str
+    email: str
+    api_token: str = field(default="", repr=False)
+    time_zone: str = "Europe/London"
+    sites: list[str] = field(default_factory=list)  # cloud ids this user can use
+
+
+@dataclass
+class FieldMeta:
+    """One entry of createmeta's ``fields`` page (``FieldCreateMetadata``)."""
+
+    field_id: str
+    name: str
+    schema: dict[str, Any]
+    required: bool = False
+    operations: list[str] = field(default_factory=lambda: ["set"])
+    allowed_values: list[dict[str, Any]] | None = None
+    has_default_value: bool = False
+    default_value: Any = None
+    auto_complete_url: str | None = None
+
+    @property
+    def is_adf(self) -> bool:
+        """Whether v3 wants an Atlassian Document here (description, environment, textarea)."""
+        if self.schema.get("system") in ("description", "environment"):
+            return True
+        return str(self.schema.get("custom", "")).endswith(":textarea")
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "fieldId": self.field_id,
+            "key": self.field_id,
+            "name": self.name,
+            "required": self.required,
+            "hasDefaultValue": self.has_default_value,
+            "operations": list(self.operations),
+            "schema": dict(self.schema),
+        }
+        if self.allowed_values is not None:
+            out["allowedValues"] = [dict(v) for v in self.allowed_values]
+        if self.has_default_value:
+            out["defaultValue"] = self.default_value
+        if self.auto_complete_url is not None:
+            out["autoCompleteUrl"] = self.auto_complete_url
+        return out
+
+
+@dataclass
+class IssueType:
+    id: str
+    name: str
+    description: str = ""
+    subtask: bool = False
+    hierarchy_level: int = 0
+    fields: list[FieldMeta] = field(default_factory=list)
+
+    def field(self, field_id: str) -> FieldMeta | None:
+        return next((f for f in self.fields if f.field_id == field_id), None)
+
+
+@dataclass
+class Project:
+    id: str
+    key: str
+    name: str
+    style: str = "classic"  # "classic" = company-managed, "next-gen" = team-managed
+    issue_types: list[IssueType] = field(default_factory=list)
+    lead: str = ALEX
+
+    @property
+    def simplified(self) -> bool:
+        return self.style == "next-gen"
+
+    def issue_type(self, id_or_name: str) -> IssueType | None:
+        for it in self.issue_types:
+            if id_or_name in (it.id, it.name):
+                return it
+        return None
+
+
+@dataclass
+class Issue:
+    id: str
+    key: str
+    project_key: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class Site:
+    cloud_id: str
+    slug: str  # the site's URL is {base}/site/{slug}
+    name: str
+    projects: list[Project] = field(default_factory=list)
+    # Non-empty: accessible-resources also lists a Confluence entry with the same id.
+    confluence_scopes: list[str] = field(default_factory=list)
+    avatar_url: str = (
+        "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png"
+    )
+    issues: list[Issue] = field(default_factory=list)
+    next_issue_id: int = 10000
+    counters: dict[str, int] = field(default_factory=dict)  # project key -> last issue number
+
+    def project(self, id_or_key: str) -> Project | None:
+        for p in self.projects:
+            if id_or_key in (p.id, p.key):
+                return p
+        return None
+
+    def issue(self, id_or_key: str) -> Issue | None:
+        return next((i for i in self.issues if id_or_key in (i.id, i.key)), None)
+
+
+@dataclass
+class World:
+    """Everything the sandbox serves. ``page_limit`` caps createmeta pages (tests use it
+    to force several pages); ``consenting_user`` is who clicks Accept on the consent page."""
+
+    clients: list[OAuthClient]
+    users: list[User]
+    sites: list[Site]
+    consenting_user: str = ALEX
+    page_limit: int | None = None
+
+    def client(self, client_id: str) -> OAuthClient | None:
+        return next((c for c in self.clients if c.client_id == client_id), None)
+
+    def user(self, account_id: str) -> User | None:
+        return next((u for u in self.users if u.account_id == account_id), None)
+
+    def user_by_email(self, email: str) -> User | None:
+        return next((u for u in self.users if u.email == email), None)
+
+    def site(self, slug_or_cloud_id: str) -> Site | None:
+        for s in self.sites:
+            if slug_or_cloud_id in (s.slug, s.cloud_id):
+                return s
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> World:
+        def fields_of(items: list[dict[str, Any]]) -> list[FieldMeta]:
+            return [FieldMeta(**f) for f in items]
+
+        def types_of(items: list[dict[str, Any]]) -> list[IssueType]:
+            return [IssueType(**{**t, "fields": fields_of(t["fields"])}) for t in items]
+
+        def projects_of(items: list[dict[str, Any]]) -> list[Project]:
+            return [Project(**{**p, "issue_types": types_of(p["issue_types"])}) for p in items]
+
+        return cls(
+            clients=[OAuthClient(**c) for c in data["clients"]],
+            users=[User(**u) for u in data["users"]],
+            sites=[
+                Site(
+                    **{
+                        **s,
+                        "projects": projects_of(s["projects"]),
+                        "issues": [Issue(**i) for i in s["issues"]],
+                    }
+                )
+                for s in data["sites"]
+            ],
+            consenting_user=data.get("consenting_user", ALEX),
+            page_limit=data.get("page_limit"),
+        )
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write ``data`` as JSON to ``path`` via a temp file in the same directory and
+    ``os.replace``, mode 0600 (the file holds token hashes and the client secret)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=True)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ---- the seed world ---------------------------------------------------------------
+
+_CF = "com.atlassian.jira.plugin.system.customfieldtypes:"
+_BUG_TEXT = "A problem which impairs or prevents the functions of the product."
+_SEVERITIES = ["S1 - Critical", "S2 - Major", "S3 - Minor", "S4 - Trivial"]
+
+
+def _sys(field_id: str, name: str, type_: str, **kw: Any) -> FieldMeta:
+    return FieldMeta(field_id, name, {"type": type_, "system": field_id}, **kw)
+
+
+def _custom(num: int, name: str, type_: str, custom: str, **kw: Any) -> FieldMeta:
+    schema: dict[str, Any] = {"type": type_, "custom": custom, "customId": num}
+    if type_ == "array":
+        schema["items"] = kw.pop("items")
+    return FieldMeta(f"customfield_{num}", name, schema, **kw)
+
+
+def _priorities() -> list[dict[str, Any]]:
+    names = ["Highest", "High", "Medium", "Low", "Lowest"]
+    return [{"id": str(i), "name": n} for i, n in enumerate(names, start=1)]
+
+
+def _options(first_id: int, values: list[str]) -> list[dict[str, Any]]:
+    return [{"id": str(first_id + i), "value": v} for i, v in enumerate(values)]
+
+
+def _common(project: Project, it: IssueType, *, team: bool) -> list[FieldMeta]:
+    """Fields every issue type of the seed projects has on its create screen."""
+    project_ref = {"id": project.id, "key": project.key, "name": project.name}
+    type_ref = {"id": it.id, "name": it.name, "subtask": it.subtask}
+    priority = _sys(
+        "priority",
+        "Priority",
+        "priority",
+        allowed_values=_priorities(),
+        has_default_value=True,
+        default_value={"id": "3", "name": "Medium"},
+    )
+    out = [
+        _sys("summary", "Summary", "string", required=True),
+        _sys(
+            "issuetype",
+            "Issue Type",
+            "issuetype",
+            required=True,
+            operations=[],
+            allowed_values=[type_ref],
+        ),
+        _sys("project", "Project", "project", required=True, allowed_values=[project_ref]),
+        _sys("description", "Description", "string"),
+        FieldMeta(
+            "labels",
+            "Labels",
+            {"type": "array", "items": "string", "system": "labels"},
+            operations=["add", "set", "remove"],
+            auto_complete_url="/rest/api/1.0/labels/suggest?query=",
+        ),
+        priority,
+    ]
+    if it.subtask:
+        out.append(_sys("parent", "Parent", "issuelink", required=True))
+    if not team:
+        out.append(
+            _sys(
+                "assignee",
+                "Assignee",
+                "user",
+                auto_complete_url="/rest/api/3/user/assignable/search?project=" + project.key,
+            )
+        )
+        out.append(_sys("duedate", "Due date", "date"))
+    return out
+
+
+def _pay_bug_extras() -> list[FieldMeta]:
+    return [
+        FieldMeta(
+            "components",
+            "Components",
+            {"type": "array", "items": "component", "system": "components"},
+            required=True,
+            operations=["add", "set", "remove"],
+            allowed_values=[
+                {"id": "10100", "name": "Payments"},
+                {"id": "10101", "name": "Checkout"},
+                {"id": "10102", "name": "Ledger"},
+            ],
+        ),
+        _sys("environment", "Environment", "string"),
+        _custom(10040, "Severity", "option", _CF + "select", required=True,
+                allowed_values=_options(10200, _SEVERITIES)),
+        _custom(10041, "Affected platforms", "array", _CF + "multiselect", items="option",
+                operations=["add", "set", "remove"],
+                allowed_values=_options(10300, ["iOS", "Android", "Web"])),
+        _custom(10016, "Story Points", "number", _CF + "float"),
+        _custom(10060, "Customer ticket", "string", _CF + "textfield"),
+        _custom(10061, "Steps to reproduce", "string", _CF + "textarea"),
+    ]  # fmt: skip
+
+
+def _project(
+    id_: str, key: str, name: str, style: str, types: list[tuple[str, str, str, bool, int]]
+) -> Project:
+    project = Project(id_, key, name, style)
+    team = style == "next-gen"
+    for type_id, type_name, desc, subtask, level in types:
+        it = IssueType(type_id, type_name, desc, subtask, level)
+        it.fields = _common(project, it, team=team)
+        project.issue_types.append(it)
+    return project
+
+
+def default_world(
+    redirect_uris: list[str] | None = None, client_secret: str | None = None
+) -> World:
+    """The seed world of the shared brief (Acme with PAY and WEB, Beta Labs with OPS)."""
+    pay = _project("10000", "PAY", "Payments", "classic", [
+        ("10004", "Bug", _BUG_TEXT, False, 0),
+        ("10002", "Task", "A task that needs to be done.", False, 0),
+        ("10001", "Story", "A user story.", False, 0),
+        ("10000", "Epic", "A big user story that needs to be broken down.", False, 1),
+        ("10003", "Sub-task", "A small piece of work that's part of a larger task.", True, -1),
+    ])  # fmt: skip
+    bug = pay.issue_type("Bug")
+    assert bug is not None
+    bug.fields += _pay_bug_extras()
+    story = pay.issue_type("Story")
+    assert story is not None
+    story.fields.append(_custom(10016, "Story Points", "number", _CF + "float"))
+    epic = pay.issue_type("Epic")
+    assert epic is not None
+    epic.fields.append(
+        _custom(10011, "Epic Name", "string", "com.pyxis.greenhopper.jira:gh-epic-label",
+                required=True)
+    )  # fmt: skip
+    web = _project("10001", "WEB", "Web", "next-gen", [
+        ("10010", "Task", "A small, distinct piece of work.", False, 0),
+        ("10011", "Bug", "A problem or error.", False, 0),
+        ("10012", "Epic", "A collection of related bugs, stories, and tasks.", False, 1),
+        ("10013", "Subtask", "A small piece of work that's part of a larger task.", True, -1),
+    ])  # fmt: skip
+    for it in web.issue_types:
+        it.fields.append(
+            _custom(10050, "Story point estimate", "number",
+                    "com.pyxis.greenhopper.jira:jsw-story-points")
+        )  # fmt: skip
+    ops = _project("10002", "OPS", "Operations", "classic", [
+        ("10002", "Task", "A task that needs to be done.", False, 0),
+        ("10004", "Bug", _BUG_TEXT, False, 0),
+    ])  # fmt: skip
+    acme = Site(
+        "3f1c9e52-7a4b-4d1e-9c2a-acme00000001",
+        "acme",
+        "Acme",
+        [pay, web],
+        confluence_scopes=["read:confluence-content.all", "write:confluence-content"],
+    )
+    beta = Site("3f1c9e52-7a4b-4d1e-9c2a-beta00000002", "beta-labs", "Beta Labs", [ops])
+    client = OAuthClient(
+        DEFAULT_CLIENT_ID,
+        client_secret if client_secret is not None else DEFAULT_CLIENT_SECRET,
+        redirect_uris=list(redirect_uris if redirect_uris is not None else DEFAULT_REDIRECT_URIS),
+    )
+    sites = [acme.cloud_id, beta.cloud_id]
+    users = [
+        # Sandbox-only API token, a documented local test credential.
+        User(ALEX, "Alex Example", "alex@example.com", "sandbox-api-token", sites=list(sites)),
+        User(SAM, "Sam Reviewer", "sam@example.com", "sandbox-api-token-sam", sites=list(sites)),
+    ]
+    return World([client], users, [acme, beta])
