@@ -43,6 +43,18 @@ def main() -> None:
     """Build, validate and convert Atlassian Document Format (ADF)."""
 
 
+@main.command(
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@click.pass_context
+def jira(ctx: click.Context) -> None:  # `adfkit jira --help` for the subcommands
+    """Jira Cloud: login, logout, sites, fields, create."""
+    from adfkit.jira.cli import jira as group  # here, so `adfkit validate` never loads httpx
+
+    group.main(ctx.args, prog_name="adfkit jira")
+
+
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(

@@ -170,6 +170,12 @@ class JiraClient:
             **options,
         )
 
+    def list_sites(self) -> list[Site]:
+        """The sites the OAuth grant reaches (deduped); SiteError for basic auth."""
+        if self._list_sites is None:
+            raise SiteError("listing sites needs OAuth (adfkit jira login)")
+        return self._list_sites()
+
     def close(self) -> None:
         self._http.close()
 

@@ -1,0 +1,332 @@
+"""``adfkit jira``: login, logout, sites, fields, create (and the sandbox).
+
+Exit codes follow ``adfkit validate``: 0 ok, 1 a Jira, validation or pre-flight failure,
+2 a usage or configuration error. ``--json`` prints machine-readable results. No token,
+secret, API token or authorization code is ever printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from adfkit.jira.errors import (
+    ConfigError,
+    JiraError,
+    PreflightError,
+)
+
+__all__ = ["jira"]
+
+
+def _fail(exc: JiraError, as_json: bool) -> NoReturn:
+    code = 2 if isinstance(exc, ConfigError) else 1
+    if as_json:
+        payload: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
+        if isinstance(exc, PreflightError):
+            payload["problems"] = [
+                {
+                    "field": p.field,
+                    "code": p.code,
+                    "message": p.message,
+                    "fix": p.fix,
+                    "pointer": p.pointer,
+                }
+                for p in exc.problems
+            ]
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        click.echo(f"error: {exc}", err=True)
+    sys.exit(code)
+
+
+def _run(as_json: bool, body: Callable[[], None]) -> None:
+    try:
+        body()
+    except JiraError as exc:
+        _fail(exc, as_json)
+
+
+def _json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
+
+
+def _app_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    for name in ("client-id", "client-secret", "auth-url", "api-url", "redirect-uri"):
+        f = click.option(f"--{name}", default=None, help=f"OAuth {name} (else ADFKIT_JIRA_*).")(f)
+    return f
+
+
+def _client(
+    site: str | None, email: str | None, api_token: str | None, site_url: str | None
+) -> Any:
+    from adfkit.jira.client import JiraClient
+
+    email = email or os.environ.get("ADFKIT_JIRA_EMAIL")
+    api_token = api_token or os.environ.get("ADFKIT_JIRA_API_TOKEN")
+    site_url = site_url or os.environ.get("ADFKIT_JIRA_SITE_URL")
+    if email or api_token:
+        if not (email and api_token and site_url):
+            raise ConfigError(
+                "basic auth needs --email, --api-token and --site-url (or ADFKIT_JIRA_*)"
+            )
+        return JiraClient.from_api_token(email, api_token, site_url)
+    return JiraClient.from_oauth(site=site)
+
+
+def _client_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--site", default=None, help="Site URL, name or cloud id (OAuth).")(f)
+    f = click.option("--email", default=None, help="Account email (API-token basic auth).")(f)
+    f = click.option("--api-token", default=None, help="API token (or ADFKIT_JIRA_API_TOKEN).")(f)
+    return click.option("--site-url", default=None, help="Site URL for basic auth.")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def jira() -> None:
+    """Jira Cloud: OAuth login, sites, create metadata and issue creation."""
+
+
+@jira.command()
+@_app_options
+@click.option("--site", default=None, help="Pick this site (URL, name or cloud id).")
+@click.option("--no-browser", is_flag=True, help="Print the consent URL instead of opening it.")
+@_json_option
+def login(
+    client_id: str | None,
+    client_secret: str | None,
+    auth_url: str | None,
+    api_url: str | None,
+    redirect_uri: str | None,
+    site: str | None,
+    no_browser: bool,
+    as_json: bool,
+) -> None:
+    """Log in with OAuth 2.0 (3LO) in the browser and choose a site."""
+
+    def body() -> None:
+        from adfkit.jira.config import load_app
+        from adfkit.jira.login import login as run_login
+        from adfkit.jira.sites import choose_site, save_site
+        from adfkit.jira.tokens import TokenStore
+
+        app = load_app(
+            client_id=client_id,
+            client_secret=client_secret,
+            auth_url=auth_url,
+            api_url=api_url,
+            redirect_uri=redirect_uri,
+        )
+        store = TokenStore()
+        result = run_login(
+            app,
+            store,
+            opener=None if no_browser else _open_browser,
+            show_url=lambda url: click.echo(f"Open this URL to log in:\n{url}", err=True),
+        )
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if site is None and len(result.sites) > 1 and not as_json and sys.stdin.isatty():
+            for i, s in enumerate(result.sites, 1):
+                click.echo(f"{i}. {s.name} <{s.url}>", err=True)
+            picked = click.prompt("Site", type=click.IntRange(1, len(result.sites)), err=True)
+            chosen = result.sites[picked - 1]
+        else:
+            chosen = choose_site(result.sites, site)
+        save_site(store.directory, chosen)
+        if as_json:
+            click.echo(json.dumps({"site": chosen.to_json(), "warnings": result.warnings}))
+        else:
+            click.echo(f"Logged in; site: {chosen.name} <{chosen.url}>")
+
+    _run(as_json, body)
+
+
+def _open_browser(url: str) -> None:
+    import webbrowser
+
+    webbrowser.open(url)
+
+
+@jira.command()
+def logout() -> None:
+    """Forget the stored tokens and site."""
+    from adfkit.jira.tokens import TokenStore
+
+    store = TokenStore()
+    removed = store.clear()
+    (store.directory / "site.json").unlink(missing_ok=True)
+    click.echo("Logged out." if removed else "No stored tokens.")
+
+
+@jira.command()
+@_json_option
+def sites(as_json: bool) -> None:
+    """List the sites the stored grant reaches."""
+
+    def body() -> None:
+        from adfkit.jira.client import JiraClient
+
+        found = JiraClient.from_oauth(site=None).list_sites()
+        if as_json:
+            click.echo(json.dumps([s.to_json() for s in found], indent=2))
+        else:
+            for s in found:
+                click.echo(f"{s.name}\t{s.url}\t{s.id}")
+
+    _run(as_json, body)
+
+
+@jira.command()
+@click.argument("project")
+@click.argument("issue_type")
+@click.option("--all", "show_all", is_flag=True, help="List every field, not only must-supply.")
+@_client_options
+@_json_option
+def fields(
+    project: str,
+    issue_type: str,
+    show_all: bool,
+    site: str | None,
+    email: str | None,
+    api_token: str | None,
+    site_url: str | None,
+    as_json: bool,
+) -> None:
+    """List the fields a caller must supply (required, no default) with allowed values."""
+
+    def body() -> None:
+        with _client(site, email, api_token, site_url) as client:
+            metas = [m for m in client.fields(project, issue_type) if show_all or m.must_supply]
+        rows = [
+            {
+                "id": m.field_id,
+                "name": m.name,
+                "required": m.required,
+                "hasDefaultValue": m.has_default,
+                "type": m.schema.get("type"),
+                "allowedValues": [
+                    a.get("name") or a.get("value") or a.get("id") if isinstance(a, dict) else a
+                    for a in m.allowed_values or []
+                ],
+            }
+            for m in metas
+        ]
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        for row in rows:
+            allowed = (
+                f"  [{', '.join(map(str, row['allowedValues']))}]" if row["allowedValues"] else ""
+            )
+            click.echo(f"{row['id']}\t{row['name']}\t{row['type']}{allowed}")
+
+    _run(as_json, body)
+
+
+@jira.command()
+@click.option("--project", required=True)
+@click.option("--type", "issue_type", required=True)
+@click.option("--summary", required=True)
+@click.option("--description-file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--description-format", type=click.Choice(["markdown", "html", "adf", "auto"]))
+@click.option("--priority")
+@click.option("--component", "components", multiple=True)
+@click.option("--label", "labels", multiple=True)
+@click.option("--assignee", help="Account id.")
+@click.option("--field", "extra", multiple=True, metavar="NAME=VALUE")
+@_client_options
+@_json_option
+def create(
+    project: str,
+    issue_type: str,
+    summary: str,
+    description_file: str | None,
+    description_format: str | None,
+    priority: str | None,
+    components: Sequence[str],
+    labels: Sequence[str],
+    assignee: str | None,
+    extra: Sequence[str],
+    site: str | None,
+    email: str | None,
+    api_token: str | None,
+    site_url: str | None,
+    as_json: bool,
+) -> None:
+    """Create an issue; every field is checked before anything is sent."""
+    values: dict[str, Any] = {}
+    for item in extra:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"--field {item!r}: expected NAME=VALUE")
+        if name in values:
+            previous = values[name]
+            values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            values[name] = value
+    description: Any = None
+    fmt = description_format or "auto"
+    if description_file:
+        try:
+            text = (
+                sys.stdin.read()
+                if description_file == "-"
+                else Path(description_file).read_text("utf-8")
+            )
+        except OSError as exc:
+            raise click.UsageError(f"{description_file}: {exc.strerror}") from None
+        if description_format is None:
+            suffix = Path(description_file).suffix.lower()
+            fmt = {
+                ".md": "markdown",
+                ".markdown": "markdown",
+                ".html": "html",
+                ".htm": "html",
+                ".json": "adf",
+            }.get(suffix, "auto")
+        if fmt == "adf":
+            try:
+                description = json.loads(text)
+            except ValueError as exc:
+                raise click.UsageError(f"{description_file}: not JSON: {exc}") from None
+        else:
+            description = text
+
+    def body() -> None:
+        friendly = {"priority": priority, "assignee": assignee}
+        if components:
+            friendly["components"] = list(components)  # type: ignore[assignment]
+        if labels:
+            friendly["labels"] = list(labels)  # type: ignore[assignment]
+        with _client(site, email, api_token, site_url) as client:
+            created = client.create_issue(
+                project=project,
+                issue_type=issue_type,
+                summary=summary,
+                description=description,
+                description_format=fmt,
+                fields={**{k: v for k, v in friendly.items() if v is not None}, **values},
+            )
+        if as_json:
+            click.echo(json.dumps({"key": created.key, "id": created.id, "url": created.url}))
+        else:
+            click.echo(f"{created.key} {created.url}")
+
+    _run(as_json, body)
+
+
+def _add_sandbox() -> None:
+    try:
+        from adfkit.jira.sandbox.cli import sandbox_command
+    except ImportError:  # the sandbox is optional for the client
+        return
+    jira.add_command(sandbox_command, "sandbox")
+
+
+_add_sandbox()

@@ -1,0 +1,130 @@
+"""The whole flow over loopback HTTP against the sandbox: login, sites, fields, create, CLI."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from adfkit.cli import main
+from adfkit.jira.client import JiraClient
+from adfkit.jira.config import OAuthApp
+from adfkit.jira.errors import AuthError, PreflightError
+from adfkit.jira.login import login
+from adfkit.jira.sandbox import Sandbox, approve, deny
+from adfkit.jira.sites import choose_site, save_site
+from adfkit.jira.tokens import TokenStore
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def browser(decide: object) -> object:
+    def open_url(url: str) -> None:
+        def click() -> None:
+            location = decide(url)  # type: ignore[operator]
+            httpx.get(location)  # the browser follows the redirect to our callback
+
+        threading.Thread(target=click, daemon=True).start()
+
+    return open_url
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    monkeypatch.setenv("ADFKIT_JIRA_CONFIG_DIR", str(tmp_path))
+    with Sandbox(redirect_uris=[redirect]) as sb:
+        app = OAuthApp(
+            "sandbox-client-id",
+            "sandbox-client-secret",
+            redirect,
+            auth_url=sb.base_url,
+            api_url=sb.base_url,
+        )
+        yield sb, app, TokenStore(tmp_path)
+
+
+def test_login_then_create_issue_end_to_end(world) -> None:  # type: ignore[no-untyped-def]
+    sb, app, store = world
+    result = login(app, store, opener=browser(approve), timeout=20)  # type: ignore[arg-type]
+    assert result.warnings == []
+    assert sorted(s.name for s in result.sites) == ["Acme", "Beta Labs"]
+    save_site(store.directory, choose_site(result.sites, "Acme"))
+    with JiraClient.from_oauth(app, store=store) as client:
+        assert client.myself()["accountId"] == "712020:5b1c-sandbox-alex"
+        must = {m.field_id for m in client.fields("PAY", "Bug") if m.must_supply}
+        assert {"summary", "components", "customfield_10040"} <= must
+        with pytest.raises(PreflightError):
+            client.create_issue(project="PAY", issue_type="Bug", summary="missing fields")
+        created = client.create_issue(
+            project="PAY",
+            issue_type="Bug",
+            summary="Card declined",
+            description="# Steps\n\n1. pay",
+            priority="High",
+            components=["Payments"],
+            labels=["bug"],
+            fields={"Severity": "S2 - Major"},
+        )
+        assert created.url == f"{sb.base_url}/site/acme/browse/{created.key}"
+        issue = client.get_issue(created.key)
+        assert issue["fields"]["summary"] == "Card declined"
+        assert issue["fields"]["description"]["type"] == "doc"
+
+
+def test_denied_consent_is_reported(world) -> None:  # type: ignore[no-untyped-def]
+    _sb, app, store = world
+    with pytest.raises(AuthError, match="consent was denied"):
+        login(app, store, opener=browser(deny), timeout=20)  # type: ignore[arg-type]
+    assert store.load() is None
+
+
+def test_cli_create_with_api_token_and_json_output(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sb, _app, _store = world
+    bug = tmp_path / "bug.md"
+    bug.write_text("Steps:\n\n- open\n- pay\n")
+    args = [
+        "jira",
+        "create",
+        "--project",
+        "PAY",
+        "--type",
+        "Bug",
+        "--summary",
+        "From CLI",
+        "--description-file",
+        str(bug),
+        "--priority",
+        "High",
+        "--component",
+        "Payments",
+        "--label",
+        "bug",
+        "--field",
+        "Severity=S1 - Critical",
+        "--email",
+        "alex@example.com",
+        "--api-token",
+        "sandbox-api-token",
+        "--site-url",
+        f"{sb.base_url}/site/acme",
+        "--json",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["url"].endswith(f"/browse/{out['key']}")
+    assert "sandbox-api-token" not in result.output
+    missing = CliRunner().invoke(main, args[:8] + args[-7:])
+    assert missing.exit_code == 1
+    problems = json.loads(missing.output)["problems"]
+    assert {p["field"] for p in problems} == {"components", "customfield_10040"}
