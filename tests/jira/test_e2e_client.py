@@ -128,3 +128,18 @@ def test_cli_create_with_api_token_and_json_output(world, tmp_path: Path) -> Non
     assert missing.exit_code == 1
     problems = json.loads(missing.output)["problems"]
     assert {p["field"] for p in problems} == {"components", "customfield_10040"}
+
+
+def test_adfkit_validate_does_not_import_jira_or_httpx(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    doc = tmp_path / "d.json"
+    doc.write_text('{"type": "doc", "version": 1, "content": []}')
+    code = (
+        "import sys; from adfkit.cli import main\n"
+        "try:\n    main(['validate', sys.argv[1]])\nexcept SystemExit as e:\n    assert e.code in (0, None)\n"
+        "bad = [m for m in sys.modules if m == 'httpx' or m.startswith('adfkit.jira')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(doc)], check=True)
