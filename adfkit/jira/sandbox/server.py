@@ -397,7 +397,11 @@ class Sandbox:
         self.port = self._server.server_address[1]
         self.api.base_url = self.base_url
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="jira-sandbox", daemon=True
+            # A short poll interval makes stop() quick (tests start one sandbox each).
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="jira-sandbox",
+            daemon=True,
         )
         self._thread.start()
         self.save()
