@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 import click
 
@@ -37,22 +37,49 @@ class Problem:
     col: int | None = None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose heavier subcommands are imported only when invoked or listed.
+
+    ``adfkit validate`` runs as a pre-commit hook on every commit: importing httpx and the
+    Jira client there would cost start-up time for nothing.
+    """
+
+    lazy: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "jira": ("adfkit.jira.cli", "jira", "Jira Cloud: login, sites, fields, create, sandbox."),
+        "demo": ("adfkit.demo", "demo", "The whole Jira Cloud flow offline, against the sandbox."),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            import importlib
+
+            module, name, _help = self.lazy[cmd_name]
+            command = getattr(importlib.import_module(module), name)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Listing help without importing the lazy modules: their one-line help is here.
+        rows = [
+            (name, self.lazy[name][2] if name in self.lazy else self._short_help(ctx, name))
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def _short_help(self, ctx: click.Context, name: str) -> str:
+        command = super().get_command(ctx, name)
+        return command.get_short_help_str(limit=80) if command else ""
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="adfkit")
 def main() -> None:
     """Build, validate and convert Atlassian Document Format (ADF)."""
-
-
-@main.command(
-    add_help_option=False,
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-)
-@click.pass_context
-def jira(ctx: click.Context) -> None:  # `adfkit jira --help` for the subcommands
-    """Jira Cloud: login, logout, sites, fields, create."""
-    from adfkit.jira.cli import jira as group  # here, so `adfkit validate` never loads httpx
-
-    group.main(ctx.args, prog_name="adfkit jira")
 
 
 @main.command()

@@ -1,0 +1,293 @@
+"""``adfkit demo``: the whole Jira Cloud flow, offline, against the local sandbox.
+
+It does what a user would do, through the same code paths as ``adfkit jira``: OAuth
+consent in a "browser" (real HTTP to the sandbox's consent page, Accept clicked by the
+demo), the code received on a loopback callback server and exchanged, the rotating
+tokens stored in a throwaway config directory, the site chosen from
+accessible-resources, the fields a Bug needs read from createmeta, a Markdown bug
+report converted to ADF and validated, a pre-flight refusal, the issue created, the
+access token expired and refreshed once, and the issue fetched back and rendered.
+
+Each step checks its own outcome; the demo exits 0 only if every step worked. Nothing
+outside a temporary directory is touched and no secret is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from adfkit.jira.client import JiraClient
+    from adfkit.jira.sandbox import Sandbox
+    from adfkit.jira.tokens import TokenStore
+
+__all__ = ["BUG_REPORT", "demo", "run_demo"]
+
+BUG_REPORT = """\
+## Card payments fail for amounts over 10,000
+
+Since **release 4.2**, checkout rejects card payments above *10,000* with a generic error.
+
+### Steps to reproduce
+
+1. Add items worth more than 10,000 to the cart
+2. Pay by card with `4111 1111 1111 1111`
+3. See the error
+
+### Expected
+
+The payment goes through, as it did in 4.1.
+
+| Amount | Result |
+|--------|--------|
+| 9,999  | paid   |
+| 10,001 | error  |
+
+```python
+assert charge(10_001).status == "paid"
+```
+
+- [ ] add a regression test
+- [x] reproduce on staging
+
+See the [runbook](https://example.com/runbook) for the payment gateway.
+"""
+
+
+class DemoFailed(Exception):
+    """A step did not do what it should; the message says what."""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise DemoFailed(message)
+
+
+class _Steps:
+    """Numbered, printed steps; the first failure ends the demo."""
+
+    def __init__(self, total: int, echo: Callable[[str], None]) -> None:
+        self.total = total
+        self.done = 0
+        self._echo = echo
+
+    @contextmanager
+    def step(self, title: str) -> Iterator[Callable[[str], None]]:
+        self.done += 1
+        self._echo(f"\n[{self.done}/{self.total}] {title}")
+        yield lambda line: self._echo(f"      {line}")
+        self._echo("      ok")
+
+
+def run_demo(echo: Callable[[str], None] = click.echo) -> int:
+    """Run every step, printing as it goes; 0 if all worked, 1 otherwise."""
+    from adfkit.jira.errors import JiraError
+
+    steps = _Steps(total=9, echo=echo)
+    echo("adfkit demo: Jira Cloud end to end against a local sandbox (no network beyond loopback)")
+    try:
+        with tempfile.TemporaryDirectory(prefix="adfkit-demo-") as config:
+            _flow(steps, Path(config))
+    except (DemoFailed, JiraError) as exc:
+        echo(f"      FAILED: {exc}")
+        echo(f"\nadfkit demo: step {steps.done} of {steps.total} failed.")
+        return 1
+    echo(f"\nadfkit demo: all {steps.total} steps worked.")
+    return 0
+
+
+def _flow(steps: _Steps, config: Path) -> None:
+    import httpx
+
+    from adfkit.jira.client import JiraClient
+    from adfkit.jira.config import OAuthApp
+    from adfkit.jira.login import login
+    from adfkit.jira.sandbox import Sandbox, approve
+    from adfkit.jira.sites import choose_site, dedupe, parse_resources, save_site
+    from adfkit.jira.tokens import TokenStore
+
+    redirect = f"http://127.0.0.1:{_free_port()}/callback"
+    with steps.step(
+        "Start the sandbox: Atlassian's auth server, API gateway and Jira Cloud"
+    ) as say:
+        sandbox = Sandbox(redirect_uris=[redirect]).start()
+        say(f"listening on {sandbox.base_url}; OAuth app {sandbox.client_id!r}")
+        say(f"callback (redirect_uri) {redirect}")
+    try:
+        app = OAuthApp(
+            sandbox.client_id,
+            sandbox.client_secret,
+            redirect,
+            auth_url=sandbox.auth_url,
+            api_url=sandbox.api_url,
+        )
+        store = TokenStore(config)
+
+        with steps.step("Log in with OAuth 2.0 (3LO): consent page, Accept, code exchange") as say:
+
+            def browser(url: str) -> None:
+                # A user's browser, run beside the callback server: load the consent page,
+                # click Accept, follow the redirect to the callback.
+                def click_accept() -> None:
+                    httpx.get(approve(url), timeout=10)
+
+                threading.Thread(target=click_accept, daemon=True).start()
+
+            say("authorization URL parameters: audience, client_id, scope, redirect_uri, state,")
+            say("response_type=code, prompt=consent; state is checked when the code comes back")
+            result = login(app, store, opener=browser, timeout=30)
+            _check(not result.warnings, f"login warned: {result.warnings}")
+            stored = store.load()
+            _check(stored is not None and stored.has_refresh_token, "no refresh token stored")
+            mode = store.path.stat().st_mode & 0o777
+            _check(mode == 0o600, f"token file mode is {mode:o}, not 600")
+            say(f"tokens stored in {store.path} (mode {mode:o}); refresh token granted")
+
+        with steps.step("Find the site: accessible-resources, duplicate ids merged") as say:
+            tokens = store.load()
+            assert tokens is not None
+            raw = httpx.get(
+                f"{app.api_url}/oauth/token/accessible-resources",
+                headers={"Authorization": f"Bearer {tokens.access_token}"},
+                timeout=10,
+            ).json()
+            entries = parse_resources(raw)
+            sites = dedupe(entries)
+            say(f"{len(raw)} entries, {len(sites)} sites:")
+            for site in sites:
+                say(f"  {site.name:<10} {site.url}  (cloud id {site.id})")
+            _check(len(sites) < len(raw), "the Jira+Confluence duplicate was not merged")
+            chosen = choose_site(sites, "Acme")
+            save_site(store.directory, chosen)
+            say(f"chosen: {chosen.name}")
+
+        with JiraClient.from_oauth(app, store=store) as client:
+            _jira_steps(steps, sandbox, client, store)
+    finally:
+        sandbox.stop()
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("value") or value.get("id"))
+    return str(value)
+
+
+def _list(values: list[str]) -> str:
+    return f": {' | '.join(values)}" if values else ""
+
+
+def _jira_steps(steps: _Steps, sandbox: Sandbox, client: JiraClient, store: TokenStore) -> None:
+    """The steps that talk to Jira through ``client`` (OAuth, site chosen)."""
+    import adfkit
+    from adfkit.jira.errors import PreflightError
+
+    with steps.step("Read createmeta: issue types and the fields a Bug needs") as say:
+        types = client.issue_types("PAY")
+        say("PAY issue types: " + ", ".join(t.name for t in types))
+        must = [m for m in client.fields("PAY", "Bug") if m.must_supply]
+        say("required without a default (project and issue type are set by create_issue):")
+        for meta in must:
+            if meta.field_id in ("project", "issuetype"):
+                continue
+            allowed = [_label(v) for v in meta.allowed_values or []]
+            say(f"  must supply {meta.name} ({meta.field_id})" + _list(allowed))
+        _check(
+            {"summary", "components", "customfield_10040"} <= {m.field_id for m in must},
+            "createmeta did not report the required Bug fields",
+        )
+
+    with steps.step("Convert the Markdown bug report to ADF and validate it") as say:
+        description = adfkit.from_markdown(BUG_REPORT)
+        errors = list(adfkit.iter_errors(description))
+        _check(not errors, f"the converted description is invalid: {errors[:3]}")
+        kinds = sorted({node["type"] for node in description["content"]})
+        say(f"{len(BUG_REPORT)} characters of Markdown -> top-level {', '.join(kinds)}")
+        say("valid ADF: Jira will accept it")
+
+    fields: dict[str, Any] = {
+        "priority": "High",
+        "components": ["Payments"],
+        "labels": ["checkout"],
+    }
+    summary = "Card payments fail for amounts over 10,000"
+    with steps.step("Pre-flight: a missing required field is caught before any POST") as say:
+        posts = sandbox.count("create_issue")
+        try:
+            client.create_issue(
+                project="PAY",
+                issue_type="Bug",
+                summary=summary,
+                description=description,
+                fields=fields,
+            )
+        except PreflightError as exc:
+            for problem in exc.problems:
+                say(str(problem))
+        else:
+            raise DemoFailed("a Bug without Severity was not refused")
+        _check(sandbox.count("create_issue") == posts, "a request reached Jira")
+        say("nothing was sent to Jira")
+
+    with steps.step("Create the issue: friendly values shaped the way Jira wants") as say:
+        created = client.create_issue(
+            project="PAY",
+            issue_type="Bug",
+            summary=summary,
+            description=description,
+            fields={**fields, "Severity": "S2 - Major"},
+        )
+        say(f"created {created.key}: {created.url}")
+        stored = client.get_issue(created.key)["fields"]
+        for field_id in ("priority", "components", "labels", "customfield_10040"):
+            say(f"  {field_id} as Jira stored it: {json.dumps(stored.get(field_id))}")
+        _check(stored.get("labels") == ["checkout"], "the labels were not stored as sent")
+
+    with steps.step("The access token expires: one refresh, rotated token saved") as say:
+        before = store.load()
+        refreshes = sandbox.count("token", grant_type="refresh_token")
+        sandbox.expire_access_tokens()
+        client.myself()
+        after = store.load()
+        _check(
+            sandbox.count("token", grant_type="refresh_token") == refreshes + 1,
+            "expected exactly one refresh request",
+        )
+        _check(
+            before is not None
+            and after is not None
+            and after.refresh_token != before.refresh_token,
+            "the rotated refresh token was not persisted",
+        )
+        say("the 401 became one refresh and one retry; the new refresh token is on disk")
+
+    with steps.step("Fetch the issue back and render its description") as say:
+        issue = client.get_issue(created.key)
+        _check(
+            issue["fields"]["description"] == description,
+            "the stored description differs from what was sent",
+        )
+        say(f"{issue['key']}: {issue['fields']['summary']}")
+        for line in adfkit.to_markdown(issue["fields"]["description"]).splitlines():
+            say(f"  | {line}")
+
+
+@click.command("demo")
+def demo() -> None:
+    """Run the whole Jira Cloud flow against a local sandbox, printing each step."""
+    raise SystemExit(run_demo())
