@@ -199,7 +199,7 @@ def test_bad_client_credentials_are_refused_with_access_denied(
     jira_sandbox: Sandbox, change: dict[str, object]
 ) -> None:
     sb = jira_sandbox
-    body = {
+    body: dict[str, object] = {
         "grant_type": "authorization_code",
         "client_id": sb.client_id,
         "client_secret": sb.client_secret,

@@ -485,7 +485,8 @@ def test_sub_task_without_parent_or_with_a_foreign_parent(
 
 
 def test_bodies_that_are_not_issue_updates_are_400(jira_sandbox: Sandbox, token: str) -> None:
-    for body in ([], {"summary": "no fields wrapper"}, {"fields": []}):
+    bodies: list[object] = [[], {"summary": "no fields wrapper"}, {"fields": []}]
+    for body in bodies:
         response = _create(jira_sandbox, token, body)
         assert response.status_code == 400
         assert response.json()["errorMessages"]
