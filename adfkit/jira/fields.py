@@ -40,6 +40,14 @@ class _Problem(Exception):
         self.code, self.message, self.fix, self.pointer = code, message, fix, pointer
 
 
+class _Problems(Exception):
+    """Internal: several problems in one field's value (every error of an ADF document)."""
+
+    def __init__(self, problems: list[_Problem]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
 def is_adf_field(meta: FieldMeta) -> bool:
     """True for fields that take ADF: description, environment, textarea custom fields."""
     return meta.schema.get("system") in ("description", "environment") or (
@@ -127,8 +135,13 @@ def _date(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+        try:  # a full ISO date-time names its day too; anything else is not guessed at
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
         except ValueError:
             pass
     raise _Problem("INVALID_VALUE", f"{value!r} is not a date", "use YYYY-MM-DD")
@@ -170,15 +183,36 @@ def _adf(value: Any, fmt: DescriptionFormat, pointer: str) -> Any:
         raise _Problem("INVALID_VALUE", str(exc), "give Markdown, HTML or an ADF dict") from None
     errors = list(iter_errors(doc))
     if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise _Problem(
-            "INVALID_ADF",
-            f"{first.code}: {first.message}{more}",
-            "fix the document (adfkit validate shows every problem)",
-            pointer + first.path,
+        raise _Problems(
+            [
+                _Problem(
+                    "INVALID_ADF",
+                    f"{error.code}: {error.message}",
+                    "fix the document (`adfkit validate` checks it locally)",
+                    pointer + error.path,
+                )
+                for error in errors
+            ]
         )
     return doc
+
+
+def _check_summary(text: str) -> None:
+    # Jira's own limits, checked here so the POST is not wasted on them.
+    if not text.strip():
+        raise _Problem("INVALID_VALUE", "the summary is empty", "give a one-line summary")
+    if "\n" in text or "\r" in text:
+        raise _Problem(
+            "INVALID_VALUE",
+            "the summary has a line break (Jira's summary is one line)",
+            "move the rest into the description",
+        )
+    if len(text) > 255:
+        raise _Problem(
+            "INVALID_VALUE",
+            f"the summary has {len(text)} characters; Jira allows fewer than 255",
+            "shorten it and move the rest into the description",
+        )
 
 
 def _shape(meta: FieldMeta, value: Any, fmt: DescriptionFormat) -> Any:
@@ -193,6 +227,8 @@ def _shape(meta: FieldMeta, value: Any, fmt: DescriptionFormat) -> Any:
     if kind == "string":
         if not isinstance(value, str):
             raise _Problem("INVALID_VALUE", f"expected text, got {type(value).__name__}")
+        if schema.get("system") == "summary":
+            _check_summary(value)
         return value
     if kind == "number":
         return _number(value)
@@ -268,11 +304,12 @@ def shape_fields(
             continue
         try:
             shaped[meta.field_id] = _shape(meta, value, description_format)
-        except _Problem as exc:
-            problems.append(
+        except (_Problem, _Problems) as exc:
+            problems.extend(
                 FieldProblem(
-                    meta.field_id, exc.code, f"{meta.name}: {exc.message}", exc.fix, exc.pointer
+                    meta.field_id, one.code, f"{meta.name}: {one.message}", one.fix, one.pointer
                 )
+                for one in (exc.problems if isinstance(exc, _Problems) else [exc])
             )
     supplied = set(shaped) | {p.field for p in problems}
     for meta in metas:

@@ -618,3 +618,52 @@ def test_no_secret_in_errors_or_debug_logs(
     text = caplog.text + str(info.value) + repr(client)
     for secret in ("ACCESS-1", "ACCESS-2", "REFRESH-0", "REFRESH-1", "SECRET-c"):
         assert secret not in text
+
+
+def test_every_adf_error_of_a_description_is_its_own_problem_with_its_pointer() -> None:
+    doc = {
+        "type": "doc",
+        "version": 1,
+        "content": [
+            {"type": "paragraph", "content": [{"type": "text", "text": ""}]},
+            {"type": "heading", "attrs": {"level": 9}, "content": []},
+        ],
+    }
+    with pytest.raises(PreflightError) as info:
+        shape_fields(METAS, {**GOOD, "summary": "s", "description": doc})
+    pointers = [p.pointer for p in info.value.problems if p.code == "INVALID_ADF"]
+    assert pointers == [
+        "/fields/description/content/0/content/0/text",
+        "/fields/description/content/1/attrs/level",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        ("x" * 256, "256 characters"),
+        ("first line\nsecond line", "line break"),
+        ("   ", "empty"),
+    ],
+)
+def test_summaries_jira_would_refuse_are_caught_before_the_post(summary: str, message: str) -> None:
+    with pytest.raises(PreflightError, match=message):
+        shape_fields(METAS, {**GOOD, "summary": summary})
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        ("2026-03-04", "2026-03-04"),
+        ("2026-03-04T10:30:00Z", "2026-03-04"),
+        (" 2026-03-04 ", "2026-03-04"),
+    ],
+)
+def test_dates_and_iso_date_times_become_the_day(given: str, sent: str) -> None:
+    assert shape_fields(METAS, {**GOOD, "summary": "s", "duedate": given})["duedate"] == sent
+
+
+@pytest.mark.parametrize("given", ["2026-03-04 and then some", "04/03/2026", "2026-13-01"])
+def test_text_that_only_starts_like_a_date_is_refused_not_truncated(given: str) -> None:
+    with pytest.raises(PreflightError, match="not a date"):
+        shape_fields(METAS, {**GOOD, "summary": "s", "duedate": given})
