@@ -199,3 +199,19 @@ def test_the_request_log_counts_and_holds_no_secrets(jira_sandbox: Sandbox) -> N
     ):
         assert secret not in dumped
     assert all("?" not in r.path for r in jira_sandbox.requests)
+
+
+def test_a_crashing_handler_answers_500_instead_of_dropping_the_socket(
+    jira_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    token = login(jira_sandbox).access
+
+    def broken(*args: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(jira_sandbox.api, "handle", broken)
+    response = gateway_get(jira_sandbox, token, "myself")
+    assert response.status_code == 500
+    assert response.json() == {"errorMessages": ["Sandbox error in myself"], "errors": {}}
+    assert "myself failed: KeyError" in capfd.readouterr().err
+    assert jira_sandbox.count("myself", status=500) == 1

@@ -131,8 +131,9 @@ def _start(args: list[str]) -> tuple[subprocess.Popen[str], str, list[str]]:
             "-c",
             "from adfkit.jira.sandbox.cli import sandbox_command; sandbox_command()",
         ],
+        [str(Path(sys.executable).parent / "adfkit"), "jira", "sandbox"],
     ],
-    ids=["python-m", "click-command"],
+    ids=["python-m", "click-command", "adfkit-jira-sandbox"],
 )
 def test_cli_prints_urls_and_credentials_serves_and_stops_on_sigterm(
     command: list[str], tmp_path: Path

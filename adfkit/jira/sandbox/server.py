@@ -23,6 +23,7 @@ import html
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -269,7 +270,10 @@ class _Handler(BaseHTTPRequestHandler):
         sb = self.server.sandbox
         parts = urlsplit(self.path)
         query = parse_qs(parts.query, keep_blank_values=True)
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
         body = self.rfile.read(length) if length > 0 else b""
         endpoint, handler, grant_type = sb._app.route(
             self.command, parts.path, query, self.headers, body
@@ -292,7 +296,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(canned)
             return
         with sb._lock:
-            response = handler()
+            try:
+                response = handler()
+            except Exception as exc:  # a sandbox bug: answer 500 rather than drop the socket
+                sys.stderr.write(f"jira sandbox: {endpoint} failed: {type(exc).__name__}: {exc}\n")
+                response = error_collection(500, [f"Sandbox error in {endpoint}"])
             if self.command == "POST":
                 sb.save()
         log(None if kind == "drop_after" else response.status)
