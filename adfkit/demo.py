@@ -116,7 +116,7 @@ def _flow(steps: _Steps, config: Path) -> None:
 
     from adfkit.jira.client import JiraClient
     from adfkit.jira.config import OAuthApp
-    from adfkit.jira.login import login
+    from adfkit.jira.login_flow import login
     from adfkit.jira.sandbox import Sandbox, approve
     from adfkit.jira.sites import choose_site, dedupe, parse_resources, save_site
     from adfkit.jira.tokens import TokenStore

@@ -111,7 +111,7 @@ def login(
 
     def body() -> None:
         from adfkit.jira.config import load_app
-        from adfkit.jira.login import login as run_login
+        from adfkit.jira.login_flow import login as run_login
         from adfkit.jira.sites import choose_site, save_site
         from adfkit.jira.tokens import TokenStore
 

@@ -15,7 +15,7 @@ from adfkit.cli import main
 from adfkit.jira.client import JiraClient
 from adfkit.jira.config import OAuthApp
 from adfkit.jira.errors import AuthError, PreflightError
-from adfkit.jira.login import login
+from adfkit.jira.login_flow import login
 from adfkit.jira.sandbox import Sandbox, approve, deny
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.jira.tokens import TokenStore
