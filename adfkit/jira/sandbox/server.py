@@ -339,6 +339,9 @@ class Sandbox:
     ``sb.base_url`` is both the auth URL and the API URL. ``sb.world`` is the live data,
     ``sb.faults`` the fault injector, ``sb.clock.advance(s)`` moves the sandbox's time,
     ``sb.requests`` the request log. See docs/sandbox.md.
+
+    With ``state_file``, an existing file wins over ``world`` (it is the saved world);
+    ``redirect_uris``, ``client_secret`` and ``page_limit`` still override what it holds.
     """
 
     def __init__(
