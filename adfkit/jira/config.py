@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from adfkit.jira.errors import ConfigError
 
@@ -29,6 +29,7 @@ __all__ = [
     "config_dir",
     "load_app",
     "read_json_file",
+    "token_backend",
 ]
 
 DEFAULT_AUTH_URL = "https://auth.atlassian.com"
@@ -46,6 +47,19 @@ def config_dir(env: Mapping[str, str] | None = None) -> Path:
     import platformdirs  # imported here: only paths that need it pay for it
 
     return Path(platformdirs.user_config_dir("adfkit")) / "jira"
+
+
+def token_backend(env: Mapping[str, str] | None = None) -> Literal["file", "keyring"]:
+    """Where tokens live: ``ADFKIT_JIRA_TOKEN_STORE`` (``file``, the default, or ``keyring``)."""
+    env = os.environ if env is None else env
+    value = (env.get("ADFKIT_JIRA_TOKEN_STORE") or "file").strip().lower()
+    if value == "file":
+        return "file"
+    if value == "keyring":
+        return "keyring"
+    raise ConfigError(
+        f"ADFKIT_JIRA_TOKEN_STORE is {value!r}; use 'file' (tokens.json, mode 0600) or 'keyring'"
+    )
 
 
 @dataclass(frozen=True, slots=True)

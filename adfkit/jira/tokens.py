@@ -103,24 +103,23 @@ Refresher = Callable[[str], TokenSet]
 class TokenStore:
     """Persistent tokens for one user, shared safely by threads and processes.
 
-    ``directory`` defaults to ``adfkit.jira.config.config_dir()``. The lock file
-    (``tokens.json.lock``) lives in the directory for both backends.
+    ``directory`` defaults to ``adfkit.jira.config.config_dir()``; ``backend`` to
+    ``ADFKIT_JIRA_TOKEN_STORE`` (``file`` unless set). The lock file (``tokens.json.lock``)
+    lives in the directory for both backends.
     """
 
     def __init__(
         self,
         directory: Path | str | None = None,
         *,
-        backend: Literal["file", "keyring"] = "file",
+        backend: Literal["file", "keyring"] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if directory is None:
-            from adfkit.jira.config import config_dir
+        from adfkit.jira.config import config_dir, token_backend
 
-            directory = config_dir()
-        self.directory = Path(directory)
+        self.directory = Path(config_dir() if directory is None else directory)
         self.path = self.directory / "tokens.json"
-        self.backend = backend
+        self.backend: Literal["file", "keyring"] = backend or token_backend()
         self._clock = clock
         # flock conflicts between threads too (each acquire opens its own descriptor); the
         # thread lock just spares threads of one process the polling.

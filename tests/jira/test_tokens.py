@@ -9,6 +9,7 @@ import os
 import stat
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -147,38 +148,73 @@ def test_repr_and_str_hide_tokens_and_secrets() -> None:
         assert "SECRET-client-xyz" not in text
 
 
-def test_keyring_backend_stores_tokens_in_the_keyring(tmp_path: Path) -> None:
+@pytest.fixture
+def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
+    """An in-memory keyring backend: no keyring daemon runs on a CI machine."""
     import keyring
     from keyring.backend import KeyringBackend
+
+    data: dict[tuple[str, str], str] = {}
 
     class Memory(KeyringBackend):
         priority = 1
 
         def __init__(self) -> None:
-            self.data: dict[tuple[str, str], str] = {}
+            """Nothing to configure (the base reads backend properties from the env)."""
 
         def get_password(self, service: str, username: str) -> str | None:
-            return self.data.get((service, username))
+            return data.get((service, username))
 
         def set_password(self, service: str, username: str, password: str) -> None:
-            self.data[(service, username)] = password
+            data[(service, username)] = password
 
         def delete_password(self, service: str, username: str) -> None:
-            del self.data[(service, username)]
+            del data[(service, username)]
 
     previous = keyring.get_keyring()
-    memory = Memory()
-    keyring.set_keyring(memory)
+    keyring.set_keyring(Memory())
     try:
-        store = TokenStore(tmp_path, backend="keyring")
-        store.save(TokenSet("ACCESS-k", "REFRESH-k", 5.0))
-        assert not store.path.exists()
-        assert len(memory.data) == 1
-        assert store.load() == TokenSet("ACCESS-k", "REFRESH-k", 5.0)
-        assert store.clear() is True
-        assert store.load() is None
+        yield data
     finally:
         keyring.set_keyring(previous)
+
+
+def test_keyring_backend_stores_tokens_in_the_keyring(
+    tmp_path: Path, memory_keyring: dict[tuple[str, str], str]
+) -> None:
+    store = TokenStore(tmp_path, backend="keyring")
+    store.save(TokenSet("ACCESS-k", "REFRESH-k", 5.0))
+    assert not store.path.exists()
+    assert len(memory_keyring) == 1
+    assert store.load() == TokenSet("ACCESS-k", "REFRESH-k", 5.0)
+    assert store.clear() is True
+    assert store.load() is None
+
+
+def test_the_environment_chooses_the_keyring_backend(
+    tmp_path: Path,
+    memory_keyring: dict[tuple[str, str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ADFKIT_JIRA_TOKEN_STORE", "keyring")
+    store = TokenStore(tmp_path)
+    assert store.backend == "keyring"
+    store.save(TokenSet("ACCESS-e", "REFRESH-e", 5.0))
+    assert not store.path.exists()
+    assert len(memory_keyring) == 1
+
+
+def test_the_file_backend_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ADFKIT_JIRA_TOKEN_STORE", raising=False)
+    assert TokenStore(tmp_path).backend == "file"
+
+
+def test_an_unknown_token_store_is_a_config_error_naming_the_choices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADFKIT_JIRA_TOKEN_STORE", "vault")
+    with pytest.raises(ConfigError, match=r"'vault'.*'file'.*'keyring'"):
+        TokenStore(tmp_path)
 
 
 def test_refresh_persists_rotated_token_before_returning(tmp_path: Path) -> None:
