@@ -196,15 +196,18 @@ def _jira_steps(steps: _Steps, sandbox: Sandbox, client: JiraClient, store: Toke
     """The steps that talk to Jira through ``client`` (OAuth, site chosen)."""
     import adfkit
     from adfkit.jira.errors import PreflightError
+    from adfkit.jira.fields import SET_BY_CREATE
 
     with steps.step("Read createmeta: issue types and the fields a Bug needs") as say:
         types = client.issue_types("PAY")
         say("PAY issue types: " + ", ".join(t.name for t in types))
-        must = [m for m in client.fields("PAY", "Bug") if m.must_supply]
+        must = [
+            m
+            for m in client.fields("PAY", "Bug")
+            if m.must_supply and m.field_id not in SET_BY_CREATE
+        ]
         say("required without a default (project and issue type are set by create_issue):")
         for meta in must:
-            if meta.field_id in ("project", "issuetype"):
-                continue
             allowed = [_label(v) for v in meta.allowed_values or []]
             say(f"  must supply {meta.name} ({meta.field_id})" + _list(allowed))
         _check(

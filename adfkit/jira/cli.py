@@ -112,7 +112,7 @@ def login(
     def body() -> None:
         from adfkit.jira.config import load_app
         from adfkit.jira.login_flow import login as run_login
-        from adfkit.jira.sites import choose_site, save_site
+        from adfkit.jira.sites import choose_site, describe_sites, save_site
         from adfkit.jira.tokens import TokenStore
 
         app = load_app(
@@ -131,18 +131,36 @@ def login(
         )
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
-        if site is None and len(result.sites) > 1 and not as_json and sys.stdin.isatty():
-            for i, s in enumerate(result.sites, 1):
-                click.echo(f"{i}. {s.name} <{s.url}>", err=True)
-            picked = click.prompt("Site", type=click.IntRange(1, len(result.sites)), err=True)
-            chosen = result.sites[picked - 1]
+        chosen = None
+        if site is None and len(result.sites) > 1:
+            if not as_json and sys.stdin.isatty():
+                for i, s in enumerate(result.sites, 1):
+                    click.echo(f"{i}. {s.name} <{s.url}>", err=True)
+                picked = click.prompt("Site", type=click.IntRange(1, len(result.sites)), err=True)
+                chosen = result.sites[picked - 1]
+            # Not interactive: the login stands; the site is chosen later (--site or --use).
         else:
             chosen = choose_site(result.sites, site)
-        save_site(store.directory, chosen)
+        if chosen is not None:
+            save_site(store.directory, chosen)
         if as_json:
-            click.echo(json.dumps({"site": chosen.to_json(), "warnings": result.warnings}))
-        else:
+            click.echo(
+                json.dumps(
+                    {
+                        "site": chosen.to_json() if chosen else None,
+                        "sites": [s.to_json() for s in result.sites],
+                        "warnings": result.warnings,
+                    }
+                )
+            )
+        elif chosen is not None:
             click.echo(f"Logged in; site: {chosen.name} <{chosen.url}>")
+        else:
+            click.echo("Logged in. This authorisation reaches several sites:")
+            click.echo(describe_sites(result.sites))
+            click.echo(
+                "No default site saved: run `adfkit jira sites --use NAME`, or pass --site NAME."
+            )
 
     _run(as_json, body)
 
@@ -165,19 +183,35 @@ def logout() -> None:
 
 
 @jira.command()
+@click.option(
+    "--use",
+    "use",
+    default=None,
+    metavar="SITE",
+    help="Save SITE (URL, name or cloud id) as the default.",
+)
 @_json_option
-def sites(as_json: bool) -> None:
-    """List the sites the stored grant reaches."""
+def sites(use: str | None, as_json: bool) -> None:
+    """List the sites the stored grant reaches; --use saves the default site."""
 
     def body() -> None:
-        from adfkit.jira.client import JiraClient
+        from adfkit.jira.client import reachable_sites
+        from adfkit.jira.sites import choose_site, load_saved_site, save_site
+        from adfkit.jira.tokens import TokenStore
 
-        found = JiraClient.from_oauth(site=None).list_sites()
+        store = TokenStore()
+        found = reachable_sites(store=store)
+        if use is not None:
+            save_site(store.directory, choose_site(found, use))
+        default = load_saved_site(store.directory)
+        default_id = default.id if default else None
         if as_json:
-            click.echo(json.dumps([s.to_json() for s in found], indent=2))
-        else:
-            for s in found:
-                click.echo(f"{s.name}\t{s.url}\t{s.id}")
+            rows = [{**s.to_json(), "default": s.id == default_id} for s in found]
+            click.echo(json.dumps(rows, indent=2))
+            return
+        for s in found:
+            mark = "*" if s.id == default_id else " "
+            click.echo(f"{mark} {s.name}\t{s.url}\t{s.id}")
 
     _run(as_json, body)
 
@@ -198,11 +232,21 @@ def fields(
     site_url: str | None,
     as_json: bool,
 ) -> None:
-    """List the fields a caller must supply (required, no default) with allowed values."""
+    """List the fields a caller must supply (required, no default) with allowed values.
+
+    Project and issue type are left out (create sets them from --project and --type);
+    --all lists every field on the create screen.
+    """
 
     def body() -> None:
+        from adfkit.jira.fields import SET_BY_CREATE
+
         with _client(site, email, api_token, site_url) as client:
-            metas = [m for m in client.fields(project, issue_type) if show_all or m.must_supply]
+            metas = [
+                m
+                for m in client.fields(project, issue_type)
+                if show_all or (m.must_supply and m.field_id not in SET_BY_CREATE)
+            ]
         rows = [
             {
                 "id": m.field_id,

@@ -46,7 +46,7 @@ from adfkit.jira.oauth import refresh_tokens
 from adfkit.jira.sites import Site, choose_site, describe_sites, load_saved_site, parse_resources
 from adfkit.jira.tokens import TokenStore
 
-__all__ = ["CreatedIssue", "JiraClient"]
+__all__ = ["CreatedIssue", "JiraClient", "reachable_sites"]
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -63,6 +63,42 @@ def _json(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def reachable_sites(
+    app: OAuthApp | None = None,
+    store: TokenStore | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> list[Site]:
+    """The Jira sites the stored OAuth grant reaches (accessible-resources, deduped).
+
+    Needs no chosen site: this is how one is chosen. The access token is refreshed first
+    if it is about to expire, as for any other call.
+    """
+    app = app or load_app()
+    store = store or TokenStore()
+    if store.load() is None:
+        raise ReauthorizationRequired("not logged in")
+    with httpx.Client(transport=transport, timeout=30.0) as token_http:
+        auth = BearerAuth(store, lambda rt: refresh_tokens(app, rt, token_http))
+        return _accessible_resources(app, auth, transport)
+
+
+def _accessible_resources(
+    app: OAuthApp, auth: httpx.Auth, transport: httpx.BaseTransport | None
+) -> list[Site]:
+    url = f"{app.api_url}/oauth/token/accessible-resources"
+    with httpx.Client(auth=auth, transport=transport, timeout=30.0) as http:
+        try:
+            response = http.get(url)
+        except httpx.HTTPError as exc:
+            raise SiteError(f"cannot reach {url}: {type(exc).__name__}") from None
+    if response.status_code == 401:
+        raise AuthError("the access token was refused while listing sites: run `adfkit jira login`")
+    if not response.is_success:
+        raise SiteError(f"{url} answered HTTP {response.status_code}")
+    return parse_resources(_json(response))
 
 
 class JiraClient:
@@ -122,21 +158,18 @@ class JiraClient:
         auth = BearerAuth(store, lambda rt: refresh_tokens(app, rt, token_http))
 
         def list_sites() -> list[Site]:
-            with httpx.Client(auth=auth, transport=transport, timeout=30.0) as http:
-                url = f"{app.api_url}/oauth/token/accessible-resources"
-                try:
-                    response = http.get(url)
-                except httpx.HTTPError as exc:
-                    raise SiteError(f"cannot reach {url}: {type(exc).__name__}") from None
-            if response.status_code == 401:
-                raise AuthError("the access token was refused while listing sites")
-            if not response.is_success:
-                raise SiteError(f"{url} answered HTTP {response.status_code}")
-            return parse_resources(_json(response))
+            return _accessible_resources(app, auth, transport)
 
         chosen = load_saved_site(store.directory) if site is None else None
         if chosen is None:
-            chosen = choose_site(list_sites(), site)
+            try:
+                chosen = choose_site(list_sites(), site)
+            except SiteError as exc:
+                if site is None:
+                    raise SiteError(
+                        f"{exc}\n(or save a default: `adfkit jira sites --use NAME`)"
+                    ) from None
+                raise
         return cls(
             rest_base=f"{app.api_url}/ex/jira/{chosen.id}/rest/api/3",
             browse_base=chosen.url,

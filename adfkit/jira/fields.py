@@ -23,13 +23,15 @@ from typing import Any, Literal
 from adfkit.jira.createmeta import FieldMeta
 from adfkit.jira.errors import FieldProblem, PreflightError
 
-__all__ = ["DescriptionFormat", "is_adf_field", "shape_fields", "to_adf"]
+__all__ = ["SET_BY_CREATE", "DescriptionFormat", "is_adf_field", "shape_fields", "to_adf"]
 
 DescriptionFormat = Literal["markdown", "html", "adf", "auto"]
 _TEXTAREA = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
 _ALIASES = {"component": "components", "label": "labels", "type": "issuetype", "due": "duedate"}
 _HTML_START = re.compile(r"\s*<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!DOCTYPE|!--)", re.IGNORECASE)
-_SKIP_REQUIRED = {"project", "issuetype", "reporter"}
+# Required fields a caller never supplies by name: create_issue sets project and issue
+# type from its own arguments, and Jira fills the reporter with the caller.
+SET_BY_CREATE = frozenset({"project", "issuetype", "reporter"})
 
 
 class _Problem(Exception):
@@ -316,7 +318,7 @@ def shape_fields(
         if (
             meta.must_supply
             and meta.field_id not in supplied
-            and meta.field_id not in _SKIP_REQUIRED
+            and meta.field_id not in SET_BY_CREATE
         ):
             allowed = f"; allowed: {_allowed_list(meta)}" if meta.allowed_values else ""
             problems.append(
