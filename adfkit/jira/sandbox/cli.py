@@ -1,5 +1,6 @@
 """``adfkit jira sandbox``: run the sandbox in the foreground and print how to point a
-client at it, until Ctrl-C or SIGTERM.
+client at it and where its control API is, until Ctrl-C or SIGTERM. ``--fault`` queues
+request faults before the first request arrives.
 
 The client id and secret it prints are the sandbox's own local test credentials (they
 open nothing outside this process), so printing them is deliberate.
@@ -10,10 +11,35 @@ from __future__ import annotations
 import signal
 import threading
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    from adfkit.jira.sandbox.faults import Fault
+
+    _ParamType = click.ParamType[Fault, Any]
+else:  # click < 8.2 has no generic ParamType
+    _ParamType = click.ParamType
+
 __all__ = ["sandbox_command"]
+
+
+class _FaultSpec(_ParamType):
+    """``ENDPOINT:KIND[:COUNT][:RETRY_AFTER]``, checked before the server starts."""
+
+    name = "ENDPOINT:KIND[:COUNT][:RETRY_AFTER]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Fault:
+        from adfkit.jira.sandbox.control import ControlError, parse_fault_spec
+
+        try:
+            return parse_fault_spec(str(value))
+        except ControlError as exc:
+            allowed = f" (one of: {', '.join(exc.allowed)})" if exc.allowed else ""
+            self.fail(f"{value!r}: {exc.message}{allowed}", param, ctx)
 
 
 @click.command("sandbox")
@@ -43,8 +69,20 @@ __all__ = ["sandbox_command"]
     show_default=True,
     help="Seconds an access token stays valid.",
 )
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    type=_FaultSpec(),
+    help="Queue a request fault at start-up, e.g. create_issue:rate_limit:2:1 (repeatable; "
+    "for slow the fourth part is the delay in seconds).",
+)
 def sandbox_command(
-    port: int, state_file: str | None, redirect_uris: tuple[str, ...], access_token_lifetime: int
+    port: int,
+    state_file: str | None,
+    redirect_uris: tuple[str, ...],
+    access_token_lifetime: int,
+    faults: tuple[Fault, ...],
 ) -> None:
     """Run a local Jira Cloud sandbox (auth server, API gateway and sites)."""
     from adfkit.jira.sandbox.server import Sandbox
@@ -60,6 +98,8 @@ def sandbox_command(
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     except (ValueError, KeyError) as exc:
         raise click.ClickException(f"cannot read state file {state_file}: {exc}") from None
+    for fault in faults:
+        sandbox.faults.add(fault)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -72,6 +112,7 @@ def sandbox_command(
         f"Jira sandbox listening on {base}",
         f"  auth URL:      {sandbox.auth_url}",
         f"  API URL:       {sandbox.api_url}",
+        f"  control API:   {base}/_sandbox/ (faults, clock, request log; see docs/sandbox.md)",
         f"  client id:     {sandbox.client_id}",
         f"  client secret: {sandbox.client_secret}",
         "  redirect URIs: " + " ".join(sandbox.redirect_uris),
@@ -82,6 +123,8 @@ def sandbox_command(
     user = sandbox.world.user(sandbox.world.consenting_user)
     if user is not None:
         lines.append(f"  consenting user: {user.display_name} <{user.email}>")
+    for fault in faults:
+        lines.append(f"  queued fault:  {_describe(fault)}")
     lines += [
         "",
         "Point a client at it:",
@@ -98,3 +141,12 @@ def sandbox_command(
     finally:
         sandbox.stop()
         click.echo("Jira sandbox stopped.")
+
+
+def _describe(fault: Fault) -> str:
+    text = f"{fault.kind} on {fault.endpoint} for {fault.count} request(s)"
+    if fault.kind == "slow":
+        return f"{text}, delay {fault.delay:g} s"
+    if fault.retry_after is not None:
+        return f"{text}, Retry-After {fault.retry_after}"
+    return text

@@ -7,11 +7,12 @@ api.atlassian.com and every Jira site at once:
 * ``GET /oauth/token/accessible-resources``;
 * ``/ex/jira/{cloudId}/rest/api/3/...`` with a Bearer token (the gateway);
 * ``/site/{slug}/rest/api/3/...`` with Basic ``email:api_token`` and
-  ``/site/{slug}/browse/{KEY}`` (the site host).
+  ``/site/{slug}/browse/{KEY}`` (the site host);
+* ``/_sandbox/...``, the control API for tests in other processes (``control.py``).
 
-Each request is logged (method, path without the query, endpoint name, status, grant type
-of token calls, the fault applied) for tests to read; the log never holds header values,
-bodies or query strings, so no token, code or secret ends up in it.
+Each request but control calls is logged (method, path without the query, endpoint name,
+status, grant type of token calls, the fault applied) for tests to read; the log never
+holds header values, bodies or query strings, so no token, code or secret ends up in it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from adfkit.jira.sandbox.control import control_route, is_control_path
 from adfkit.jira.sandbox.faults import Faults
 from adfkit.jira.sandbox.oauth import AuthServer, Clock
 from adfkit.jira.sandbox.responses import (
@@ -79,6 +81,8 @@ class _App:
     ) -> tuple[str, Handler, str | None]:
         """The endpoint name, the handler and (for token calls) the grant type."""
         auth = self.sb.auth
+        if is_control_path(path):
+            return "control", control_route(self.sb, method, path, query, body), None
         if path == "/authorize" and method == "GET":
             return "authorize", lambda: auth.authorize(query), None
         if path == "/authorize/decision" and method == "POST":
@@ -232,7 +236,7 @@ class _App:
             200,
             "adfkit Jira sandbox",
             f"<h1>adfkit Jira sandbox</h1><p>Auth and API base: <code>{self.sb.base_url}</code></p>"
-            f"<ul>{sites}</ul>",
+            f"<ul>{sites}</ul><p>Control API: <code>{self.sb.base_url}/_sandbox/</code></p>",
         )
 
 
@@ -278,11 +282,16 @@ class _Handler(BaseHTTPRequestHandler):
         endpoint, handler, grant_type = sb._app.route(
             self.command, parts.path, query, self.headers, body
         )
-        fault = sb.faults.take(endpoint) if endpoint not in ("index", "unknown") else None
+        # Control calls are neither faulted nor logged: they steer the test, they are not
+        # traffic under test.
+        control = endpoint == "control"
+        faultable = endpoint not in ("index", "unknown", "control")
+        fault = sb.faults.take(endpoint) if faultable else None
         kind = fault.kind if fault else None
 
         def log(status: int | None) -> None:
-            sb._log(LoggedRequest(self.command, parts.path, endpoint, status, grant_type, kind))
+            if not control:
+                sb._log(LoggedRequest(self.command, parts.path, endpoint, status, grant_type, kind))
 
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay)
