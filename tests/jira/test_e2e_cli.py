@@ -165,16 +165,13 @@ def test_login_saves_the_chosen_site_and_a_0600_token_file(acme: Cli) -> None:
     assert len(acme.secrets) >= 4  # client secret, code, access and refresh token
 
 
-def test_sites_lists_each_reachable_site_once(acme: Cli) -> None:
+def test_sites_lists_each_reachable_site_once_and_marks_the_default(acme: Cli) -> None:
     done = acme.run("jira", "sites")
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert sorted(lines) == sorted(
-        [
-            f"Acme\t{acme.sb.base_url}/site/acme\t{ACME}",
-            f"Beta Labs\t{acme.sb.base_url}/site/beta-labs\t{BETA}",
-        ]
-    )
+    assert sorted(done.stdout.splitlines()) == [
+        f"  Beta Labs\t{acme.sb.base_url}/site/beta-labs\t{BETA}",
+        f"* Acme\t{acme.sb.base_url}/site/acme\t{ACME}",
+    ]
 
 
 def test_sites_json_is_a_deduplicated_array_with_jira_scopes(acme: Cli) -> None:
@@ -184,6 +181,7 @@ def test_sites_json_is_a_deduplicated_array_with_jira_scopes(acme: Cli) -> None:
     assert sorted(s["id"] for s in sites) == [ACME, BETA]
     acme_entry = next(s for s in sites if s["id"] == ACME)
     assert "write:jira-work" in acme_entry["scopes"]  # the Jira entry, not Confluence's
+    assert {s["id"]: s["default"] for s in sites} == {ACME: True, BETA: False}
 
 
 # -- fields ---------------------------------------------------------------------------------
@@ -193,8 +191,8 @@ def test_fields_lists_what_must_be_supplied_with_allowed_values(acme: Cli) -> No
     done = acme.run("jira", "fields", "PAY", "Bug")
     assert done.returncode == 0, done.stderr
     rows = {line.split("\t")[0]: line for line in done.stdout.splitlines()}
-    # project and issuetype are required too; the create command takes them as options
-    assert set(rows) == {"project", "issuetype", "summary", "components", "customfield_10040"}
+    # project and issuetype are required too, but create sets them from --project/--type
+    assert set(rows) == {"summary", "components", "customfield_10040"}
     assert "[Payments, Checkout, Ledger]" in rows["components"]
     assert "[S1 - Critical, S2 - Major, S3 - Minor, S4 - Trivial]" in rows["customfield_10040"]
     assert "priority" not in rows  # required but defaulted
@@ -202,13 +200,7 @@ def test_fields_lists_what_must_be_supplied_with_allowed_values(acme: Cli) -> No
 
 def test_fields_json_marks_required_fields_and_defaults(acme: Cli) -> None:
     must = json.loads(acme.run("jira", "fields", "PAY", "Bug", "--json").stdout)
-    assert {r["id"] for r in must} == {
-        "project",
-        "issuetype",
-        "summary",
-        "components",
-        "customfield_10040",
-    }
+    assert {r["id"] for r in must} == {"summary", "components", "customfield_10040"}
     assert all(r["required"] and not r["hasDefaultValue"] for r in must)
     done = acme.run("jira", "fields", "PAY", "Bug", "--all", "--json")
     assert done.returncode == 0, done.stderr
@@ -346,5 +338,20 @@ def test_revoked_grant_tells_the_user_to_log_in_again(fresh: Cli) -> None:
     fresh.sb.revoke_all()
     done = fresh.run("jira", "fields", "PAY", "Bug")
     assert done.returncode == 1
+    assert "run `adfkit jira login`" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_stale_token_file_after_rotation_asks_for_login_without_a_traceback(fresh: Cli) -> None:
+    assert fresh.login("--site", "Acme").returncode == 0
+    stale = fresh.tokens_file.read_text()
+    fresh.sb.expire_access_tokens()
+    assert fresh.run("jira", "sites").returncode == 0  # refreshes: a rotation
+    assert fresh.sb.count("token", grant_type="refresh_token", status=200) == 1
+    fresh.tokens_file.write_text(stale)  # an old copy restored over the rotated file
+    fresh.sb.clock.advance(fresh.sb.auth.refresh_leeway + 1)
+    done = fresh.run("jira", "sites")
+    assert done.returncode == 1
+    assert "invalid_grant" in done.stderr
     assert "run `adfkit jira login`" in done.stderr
     assert "Traceback" not in done.stderr
