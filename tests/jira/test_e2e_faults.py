@@ -22,6 +22,7 @@ import pytest
 from adfkit.jira.client import JiraClient
 from adfkit.jira.config import OAuthApp
 from adfkit.jira.errors import (
+    AuthError,
     CreateOutcomeUnknown,
     JiraApiError,
     ReauthorizationRequired,
@@ -309,3 +310,17 @@ def test_stale_token_file_written_back_after_rotation_needs_a_new_login(
     assert "run `adfkit jira login`" in message
     assert not [s for s in secrets if s in message]
     assert sb.count("token", grant_type="refresh_token", status=403) == 1
+
+
+def test_lost_refresh_answer_fails_clearly_and_the_next_call_recovers(world: World) -> None:
+    # The sandbox rotated the refresh token but the answer never arrived; the stored
+    # (now used) refresh token still works inside the reuse leeway.
+    world.sb.expire_access_tokens()
+    world.sb.faults.drop_after("token")
+    with world.client() as client:
+        with pytest.raises(AuthError, match="cannot reach the token endpoint") as caught:
+            client.myself()
+        assert not [s for s in world.secrets() if s in str(caught.value)]
+        assert client.myself()["accountId"] == ALEX
+    assert world.sb.count("token", grant_type="refresh_token", status=None) == 1
+    assert world.sb.count("token", grant_type="refresh_token", status=200) == 1
