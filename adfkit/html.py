@@ -75,6 +75,16 @@ _BLOCK_WRAPPERS = frozenset(
         "caption",
     }
 )
+# Start tags that close an open <p> (HTML5 tree construction, "in body" insertion mode)
+# and that adfkit maps to a block.
+_CLOSES_P = frozenset(
+    {
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "menu", "dir", "li", "dl",
+        "dd", "dt", "blockquote", "pre", "table", "hr", "details", "summary", "div",
+        "section", "article", "main", "header", "footer", "nav", "aside", "figure",
+        "figcaption", "center", "address", "form", "fieldset", "hgroup",
+    }
+)  # fmt: skip
 _MARK_TAGS: Mapping[str, Json] = {
     "strong": {"type": "strong"},
     "b": {"type": "strong"},
@@ -229,6 +239,30 @@ class _Builder:
             expand["attrs"] = {"title": title}
         self.summary = None
 
+    def _close_p_in_scope(self) -> None:
+        """HTML5's "close a p element" for a block that starts inside an open ``<p>``.
+
+        libxml2 closes the paragraph itself only when the ``<p>`` is the current element;
+        with an inline element between (``<p>a <span><p>b``) it nests the new block in
+        the paragraph. Browsers end the paragraph there, so adfkit does too: the ``<p>``
+        frame stays (its end event will come) but no longer holds a node, and the
+        inline frames above it keep their marks, as HTML5 reopens formatting elements.
+        """
+        if not self.containers or self.containers[-1]["type"] != "paragraph":
+            return
+        paragraph = self.containers[-1]
+        for frame in reversed(self.frames[:-1]):  # the last frame is the new element's
+            if frame.node is paragraph:
+                if frame.tag != "p" or frame is self.frames[-2]:
+                    return  # not a <p>, or libxml2 already closes it itself
+                _strip_trailing_space(paragraph.get("content", []))
+                self.containers.pop()
+                frame.node = None
+                frame.block = False
+                return
+            if frame.node is not None or frame.block or frame.dropped:
+                return  # another block lies between: not this rule's case
+
     def _open_block(self, node: Json, frame: _Frame) -> None:
         self._close_summary()
         self._end_paragraph()
@@ -255,6 +289,8 @@ class _Builder:
             return
         if tag in _BLOCK_TAGS and not (tag == "p" and "mso-list" in style):
             self.word_lists.clear()  # any other block ends Word's list
+        if tag in _CLOSES_P:
+            self._close_p_in_scope()
         if tag == "table" and (attrib.get("role") or "").lower() == "presentation":
             # A layout table (e-mail): it and its rows and cells are only boxes.
             self.layout_tables += 1

@@ -450,3 +450,33 @@ _PAGES = [
 def test_spliced_fixture_pages_convert_to_valid_adf(a: bytes, b: bytes, i: int, j: int) -> None:
     page = a[: i % (len(a) + 1)] + b[j % (len(b) + 1) :]
     assert list(iter_errors(from_html(page))) == []
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<p>Last <span><p>deep inner</p></span></p>", [_p(_t("Last")), _p(_t("deep inner"))]),
+        ("<p>a <span><div>b</div></span> c</p>", [_p(_t("a")), _p(_t("b")), _p(_t("c"))]),
+        (
+            "<p><b>x <span><p>y</p></span></b> z</p>",
+            [_p(_t("x", STRONG)), _p(_t("y", STRONG)), _p(_t("z"))],
+        ),
+        (
+            "<p>t<em><ul><li>i</ul></em>u</p>",
+            [
+                _p(_t("t")),
+                {
+                    "type": "bulletList",
+                    "content": [{"type": "listItem", "content": [_p(_t("i", EM))]}],
+                },
+                _p(_t("u")),
+            ],
+        ),
+    ],
+)
+def test_a_block_starting_inside_an_inline_element_of_a_paragraph_ends_it(
+    markup: str, expected: list[Json]
+) -> None:
+    # HTML5's "close a p element": libxml2 does this only when the <p> is the current
+    # element; browsers also do it through inline elements, keeping their formatting.
+    assert _blocks(markup) == expected

@@ -49,10 +49,6 @@ DISAGREEMENTS: dict[str, str] = {
         "<b>..<i>..</b>..</i>: HTML5's adoption agency keeps the <i> open after </b>; "
         "libxml2 closes both (same for <i><u></i></u>)"
     ),
-    "p-in-p": (
-        "<p>Last <span><p>deep inner</p></span></p>: a browser closes the outer paragraph; "
-        "adfkit joins both into 'Last deep inner' with a trailing hardBreak"
-    ),
 }
 
 
