@@ -15,9 +15,7 @@ outside a temporary directory is touched and no secret is printed.
 from __future__ import annotations
 
 import json
-import socket
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,12 +65,6 @@ class DemoFailed(Exception):
     """A step did not do what it should; the message says what."""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _check(condition: bool, message: str) -> None:
     if not condition:
         raise DemoFailed(message)
@@ -117,11 +109,11 @@ def _flow(steps: _Steps, config: Path) -> None:
     from adfkit.jira.client import JiraClient
     from adfkit.jira.config import OAuthApp
     from adfkit.jira.login_flow import login
-    from adfkit.jira.sandbox import Sandbox, approve
+    from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
     from adfkit.jira.sites import choose_site, dedupe, parse_resources, save_site
     from adfkit.jira.tokens import TokenStore
 
-    redirect = f"http://127.0.0.1:{_free_port()}/callback"
+    redirect = loopback_redirect_uri()
     with steps.step(
         "Start the sandbox: Atlassian's auth server, API gateway and Jira Cloud"
     ) as say:
@@ -139,18 +131,9 @@ def _flow(steps: _Steps, config: Path) -> None:
         store = TokenStore(config)
 
         with steps.step("Log in with OAuth 2.0 (3LO): consent page, Accept, code exchange") as say:
-
-            def browser(url: str) -> None:
-                # A user's browser, run beside the callback server: load the consent page,
-                # click Accept, follow the redirect to the callback.
-                def click_accept() -> None:
-                    httpx.get(approve(url), timeout=10)
-
-                threading.Thread(target=click_accept, daemon=True).start()
-
             say("authorization URL parameters: audience, client_id, scope, redirect_uri, state,")
             say("response_type=code, prompt=consent; state is checked when the code comes back")
-            result = login(app, store, opener=browser, timeout=30)
+            result = login(app, store, opener=consenting_browser(), timeout=30)  # clicks Accept
             _check(not result.warnings, f"login warned: {result.warnings}")
             stored = store.load()
             _check(stored is not None and stored.has_refresh_token, "no refresh token stored")

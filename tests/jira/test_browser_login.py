@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import stat
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from adfkit.jira.sandbox import Sandbox
+from adfkit.jira.sandbox import Sandbox, loopback_redirect_uri
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The flags a closed network needs: no background fetches to Google's hosts.
@@ -37,12 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +52,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> Iterator[tuple[Sandbox, dict[str, str], Path]]:
-    redirect = f"http://127.0.0.1:{_free_port()}/callback"
+    redirect = loopback_redirect_uri()
     opened = tmp_path / "opened-url.txt"
     recorder = tmp_path / "record-url"
     # webbrowser runs $BROWSER with the URL in place of %s.

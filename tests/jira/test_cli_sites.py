@@ -5,35 +5,19 @@ default, and ``fields`` shows what a caller must supply (not what ``create`` set
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner, Result
 
 import adfkit.jira.cli
-from adfkit.jira.sandbox import Sandbox, approve
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _browser_clicking_accept(url: str) -> None:
-    def click() -> None:
-        httpx.get(approve(url), timeout=10)
-
-    threading.Thread(target=click, daemon=True).start()
+from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
 
 @pytest.fixture
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    redirect = f"http://127.0.0.1:{_free_port()}/callback"
+    redirect = loopback_redirect_uri()
     with Sandbox(redirect_uris=[redirect]) as sb:
         for name, value in {
             "CONFIG_DIR": str(tmp_path),
@@ -44,7 +28,7 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox
             "REDIRECT_URI": redirect,
         }.items():
             monkeypatch.setenv(f"ADFKIT_JIRA_{name}", value)
-        monkeypatch.setattr(adfkit.jira.cli, "_open_browser", _browser_clicking_accept)
+        monkeypatch.setattr(adfkit.jira.cli, "_open_browser", consenting_browser())
         yield sb
 
 

@@ -10,36 +10,20 @@ and what the sandbox now holds.
 from __future__ import annotations
 
 import re
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from adfkit.jira.config import load_app
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, approve
+from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.tokens import TokenStore
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "jira.md"
 BLOCKS = re.findall(r"^```python\n(.*?)^```$", DOC.read_text(), re.M | re.S)
 ACME = "3f1c9e52-7a4b-4d1e-9c2a-acme00000001"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def browser(url: str) -> None:
-    def click() -> None:
-        httpx.get(approve(url), timeout=10)
-
-    threading.Thread(target=click, daemon=True).start()
 
 
 @dataclass
@@ -59,7 +43,7 @@ def docs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Docs]:
     """A sandbox, the documented environment variables, and a stored OAuth login."""
-    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    redirect = loopback_redirect_uri()
     with Sandbox(redirect_uris=[redirect]) as sb:
         for name, value in {
             "CONFIG_DIR": str(tmp_path / "config"),
@@ -73,7 +57,9 @@ def docs(
             "SITE_URL": sb.site_url("acme"),
         }.items():
             monkeypatch.setenv(f"ADFKIT_JIRA_{name}", value)
-        login(load_app(), TokenStore(), opener=browser, timeout=20)  # `adfkit jira login`
+        login(
+            load_app(), TokenStore(), opener=consenting_browser(), timeout=20
+        )  # `adfkit jira login`
         yield Docs(sb, capsys)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import httpx
 import pytest
 
 import adfkit
-from adfkit.jira.sandbox import Sandbox, approve, deny
+from adfkit.jira.sandbox import Sandbox, approve, deny, loopback_redirect_uri
 
 ADFKIT = str(Path(sys.executable).parent / "adfkit")
 CLIENT_SECRET = "cli-e2e-client-secret-5d1f0c"
@@ -42,12 +41,6 @@ CREATE = [
     "--summary",
     "Card declined twice",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -136,7 +129,7 @@ def make_cli(sb: Sandbox, config: Path, redirect: str) -> Cli:
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Cli]:
     """A sandbox and a CLI environment, not logged in."""
-    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    redirect = loopback_redirect_uri()
     with Sandbox(redirect_uris=[redirect], client_secret=CLIENT_SECRET) as sb:
         yield make_cli(sb, tmp_path / "config", redirect)
 
@@ -144,7 +137,7 @@ def fresh(tmp_path: Path) -> Iterator[Cli]:
 @pytest.fixture(scope="module")
 def acme(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     """Logged in with ``--site Acme``; shared by the tests that only read or create."""
-    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    redirect = loopback_redirect_uri()
     with Sandbox(redirect_uris=[redirect], client_secret=CLIENT_SECRET) as sb:
         cli = make_cli(sb, tmp_path_factory.mktemp("cli") / "config", redirect)
         done = cli.login("--site", "Acme")

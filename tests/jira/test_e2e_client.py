@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -16,31 +13,14 @@ from adfkit.jira.client import JiraClient
 from adfkit.jira.config import OAuthApp
 from adfkit.jira.errors import AuthError, PreflightError
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, approve, deny
+from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.jira.tokens import TokenStore
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def browser(decide: object) -> object:
-    def open_url(url: str) -> None:
-        def click() -> None:
-            location = decide(url)  # type: ignore[operator]
-            httpx.get(location)  # the browser follows the redirect to our callback
-
-        threading.Thread(target=click, daemon=True).start()
-
-    return open_url
-
-
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    redirect = loopback_redirect_uri()
     monkeypatch.setenv("ADFKIT_JIRA_CONFIG_DIR", str(tmp_path))
     with Sandbox(redirect_uris=[redirect]) as sb:
         app = OAuthApp(
@@ -55,7 +35,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-u
 
 def test_login_then_create_issue_end_to_end(world) -> None:  # type: ignore[no-untyped-def]
     sb, app, store = world
-    result = login(app, store, opener=browser(approve), timeout=20)  # type: ignore[arg-type]
+    result = login(app, store, opener=consenting_browser(), timeout=20)
     assert result.warnings == []
     assert sorted(s.name for s in result.sites) == ["Acme", "Beta Labs"]
     save_site(store.directory, choose_site(result.sites, "Acme"))
@@ -84,7 +64,7 @@ def test_login_then_create_issue_end_to_end(world) -> None:  # type: ignore[no-u
 def test_denied_consent_is_reported(world) -> None:  # type: ignore[no-untyped-def]
     _sb, app, store = world
     with pytest.raises(AuthError, match="consent was denied"):
-        login(app, store, opener=browser(deny), timeout=20)  # type: ignore[arg-type]
+        login(app, store, opener=consenting_browser("deny"), timeout=20)
     assert store.load() is None
 
 

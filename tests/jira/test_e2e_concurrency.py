@@ -9,7 +9,6 @@ refresh count and through the 403 in the sandbox's request log.
 from __future__ import annotations
 
 import multiprocessing
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,26 +22,13 @@ import pytest
 from adfkit.jira.client import JiraClient
 from adfkit.jira.config import OAuthApp
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, approve
+from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.jira.tokens import TokenStore
 
 ALEX = "712020:5b1c-sandbox-alex"
 THREADS = 8
 PROCESSES = 4
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def browser(url: str) -> None:
-    def click() -> None:
-        httpx.get(approve(url), timeout=10)
-
-    threading.Thread(target=click, daemon=True).start()
 
 
 def make_app(base_url: str, redirect: str) -> OAuthApp:
@@ -76,11 +62,11 @@ class World:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    redirect = loopback_redirect_uri()
     with Sandbox(redirect_uris=[redirect], refresh_leeway=0) as sb:
         app = make_app(sb.base_url, redirect)
         directory = tmp_path / "config"
-        result = login(app, TokenStore(directory), opener=browser, timeout=20)
+        result = login(app, TokenStore(directory), opener=consenting_browser(), timeout=20)
         save_site(directory, choose_site(result.sites, "Acme"))
         yield World(sb, app, directory, redirect)
 

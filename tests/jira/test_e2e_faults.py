@@ -9,14 +9,11 @@ does (waits, errors, results) and what the sandbox saw (its request log and its 
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from adfkit.jira.client import JiraClient
@@ -29,7 +26,7 @@ from adfkit.jira.errors import (
     SiteError,
 )
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, approve
+from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.jira.tokens import TokenStore
 
@@ -42,21 +39,6 @@ BUG = {
     "components": ["Payments"],
     "fields": {"Severity": "S2 - Major"},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def browser(url: str) -> None:
-    """Accept on the consent page, then follow the redirect to the login's callback."""
-
-    def click() -> None:
-        httpx.get(approve(url), timeout=10)
-
-    threading.Thread(target=click, daemon=True).start()
 
 
 @dataclass
@@ -82,14 +64,14 @@ def logged_in(sb: Sandbox, directory: Path, redirect: str) -> World:
         sb.client_id, sb.client_secret, redirect, auth_url=sb.base_url, api_url=sb.base_url
     )
     store = TokenStore(directory)
-    result = login(app, store, opener=browser, timeout=20)
+    result = login(app, store, opener=consenting_browser(), timeout=20)
     save_site(directory, choose_site(result.sites, "Acme"))
     return World(sb, app, store)
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    redirect = loopback_redirect_uri()
     with Sandbox(redirect_uris=[redirect]) as sb:
         yield logged_in(sb, tmp_path / "config", redirect)
 
@@ -291,7 +273,7 @@ def test_wrong_cloud_id_names_the_sites_the_token_still_reaches(world: World) ->
 def test_stale_token_file_written_back_after_rotation_needs_a_new_login(
     tmp_path: Path,
 ) -> None:
-    redirect = f"http://127.0.0.1:{free_port()}/callback"
+    redirect = loopback_redirect_uri()
     with Sandbox(redirect_uris=[redirect], refresh_leeway=5) as sb:
         world = logged_in(sb, tmp_path / "config", redirect)
         stale = tmp_path / "tokens.backup.json"

@@ -181,3 +181,18 @@ def test_cli_reports_a_busy_port_without_a_traceback() -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{sb.port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_documented_login_example_runs_and_prints_the_sites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocks = [
+        b
+        for b in re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+        if "consenting_browser()" in b
+    ]
+    assert len(blocks) == 1
+    code = blocks[0].replace('"/tmp/adfkit-tokens"', repr(str(tmp_path)))
+    exec(compile(code, "docs/sandbox.md", "exec"), {})
+    assert capsys.readouterr().out == "['Acme', 'Beta Labs']\n"
+    assert (tmp_path / "tokens.json").exists()

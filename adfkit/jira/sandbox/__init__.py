@@ -19,8 +19,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from adfkit.jira.sandbox.browser import (
+        approve,
+        consenting_browser,
+        deny,
+        loopback_redirect_uri,
+    )
     from adfkit.jira.sandbox.faults import Fault, Faults
-    from adfkit.jira.sandbox.server import LoggedRequest, Sandbox, approve, deny
+    from adfkit.jira.sandbox.server import LoggedRequest, Sandbox
     from adfkit.jira.sandbox.world import World, default_world
 
 __all__ = [
@@ -30,8 +36,10 @@ __all__ = [
     "Sandbox",
     "World",
     "approve",
+    "consenting_browser",
     "default_world",
     "deny",
+    "loopback_redirect_uri",
 ]
 
 _HOMES = {
@@ -39,8 +47,10 @@ _HOMES = {
     "Faults": "adfkit.jira.sandbox.faults",
     "LoggedRequest": "adfkit.jira.sandbox.server",
     "Sandbox": "adfkit.jira.sandbox.server",
-    "approve": "adfkit.jira.sandbox.server",
-    "deny": "adfkit.jira.sandbox.server",
+    "approve": "adfkit.jira.sandbox.browser",
+    "consenting_browser": "adfkit.jira.sandbox.browser",
+    "deny": "adfkit.jira.sandbox.browser",
+    "loopback_redirect_uri": "adfkit.jira.sandbox.browser",
     "World": "adfkit.jira.sandbox.world",
     "default_world": "adfkit.jira.sandbox.world",
 }

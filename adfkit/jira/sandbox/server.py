@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from adfkit.jira.sandbox.control import control_route, is_control_path
 from adfkit.jira.sandbox.faults import Faults
@@ -47,7 +47,7 @@ from adfkit.jira.sandbox.responses import (
 from adfkit.jira.sandbox.rest import ENDPOINT_SCOPES, JiraApi, route
 from adfkit.jira.sandbox.world import Issue, Site, World, default_world, write_json_atomic
 
-__all__ = ["LoggedRequest", "Sandbox", "approve", "deny"]
+__all__ = ["LoggedRequest", "Sandbox"]
 
 DEFAULT_SCOPES = "read:jira-work write:jira-work read:jira-user offline_access"
 _SITE_GONE = {"errorMessage": "Site temporarily unavailable", "errorCode": "OTHER"}
@@ -556,45 +556,6 @@ class Sandbox:
     # ---- a browser, for automated consent -------------------------------------------
 
     def approve(self, authorize_url: str) -> str:
+        from adfkit.jira.sandbox.browser import approve
+
         return approve(authorize_url)
-
-
-_CONSENT_ID = re.compile(r'name="consent_request" value="([^"]+)"')
-
-
-def _decide(authorize_url: str, decision: str) -> str:
-    import httpx
-
-    with httpx.Client(timeout=10.0, follow_redirects=False) as http:
-        page = http.get(authorize_url)
-        if page.status_code != 200:
-            raise RuntimeError(
-                f"the consent page answered HTTP {page.status_code}: {_page_error(page.text)}"
-            )
-        match = _CONSENT_ID.search(page.text)
-        if match is None:
-            raise RuntimeError("the consent page has no consent form")
-        answer = http.post(
-            urljoin(authorize_url, "/authorize/decision"),
-            data={"consent_request": html.unescape(match.group(1)), "decision": decision},
-        )
-        location: str | None = answer.headers.get("Location")
-        if answer.status_code != 302 or location is None:
-            raise RuntimeError(f"the consent decision answered HTTP {answer.status_code}")
-        return location
-
-
-def _page_error(text: str) -> str:
-    match = re.search(r'<p id="error"[^>]*>(.*?)</p>', text, re.S)
-    return html.unescape(str(match.group(1))) if match else "no explanation"
-
-
-def approve(authorize_url: str) -> str:
-    """Act as the user's browser: open the consent page over HTTP, click Accept, and
-    return the redirect ``Location`` (``{redirect_uri}?code=...&state=...``)."""
-    return _decide(authorize_url, "accept")
-
-
-def deny(authorize_url: str) -> str:
-    """Like ``approve`` but clicks Deny; returns the ``error=access_denied`` redirect."""
-    return _decide(authorize_url, "deny")
