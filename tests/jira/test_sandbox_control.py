@@ -20,7 +20,7 @@ import pytest
 from adfkit.jira.sandbox import Sandbox, approve
 from adfkit.jira.sandbox.control import ControlError, parse_fault_spec
 
-from .test_sandbox_helpers import ACME, BETA, gateway_get, gateway_post, login, refresh
+from .sandbox_steps import ACME, BETA, gateway_get, gateway_post, login, refresh
 
 ROOT = Path(__file__).resolve().parents[2]
 SAM = "712020:sandbox-sam"

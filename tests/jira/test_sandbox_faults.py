@@ -12,7 +12,7 @@ import pytest
 
 from adfkit.jira.sandbox import Fault, Sandbox
 
-from .test_sandbox_helpers import ACME, BETA, bearer, gateway_get, gateway_post, login, refresh
+from .sandbox_steps import ACME, BETA, bearer, gateway_get, gateway_post, login, refresh
 
 BUG = {
     "fields": {

@@ -12,7 +12,7 @@ import pytest
 
 from adfkit.jira.sandbox import Sandbox, approve, deny
 
-from .test_sandbox_helpers import (
+from .sandbox_steps import (
     ACME,
     BETA,
     bearer,

@@ -12,7 +12,7 @@ import pytest
 
 from adfkit.jira.sandbox import Sandbox
 
-from .test_sandbox_helpers import BETA, gateway_get, gateway_post, login
+from .sandbox_steps import BETA, gateway_get, gateway_post, login
 
 ADF_TEXT = "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
 DOC = {

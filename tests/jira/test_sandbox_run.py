@@ -14,7 +14,7 @@ import pytest
 
 from adfkit.jira.sandbox import Sandbox, World, default_world
 
-from .test_sandbox_helpers import gateway_get, gateway_post, login
+from .sandbox_steps import gateway_get, gateway_post, login
 
 pytest_plugins = ["pytester"]
 

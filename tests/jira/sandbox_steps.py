@@ -1,6 +1,5 @@
 """Shared steps for the sandbox tests: log in through the consent page and call the
-gateway, all over real loopback HTTP. (No tests here; the name keeps it among the
-sandbox's files.)"""
+gateway, all over real loopback HTTP."""
 
 from __future__ import annotations
 
