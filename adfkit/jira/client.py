@@ -300,10 +300,7 @@ class JiraClient:
     def _retry_wait(self, response: httpx.Response, attempt: int) -> float:
         header = response.headers.get("Retry-After")
         if header is not None:
-            try:
-                seconds = float(header)
-            except ValueError:
-                seconds = -1.0
+            seconds = _retry_after_seconds(header)
             if seconds > 0:
                 return min(seconds, self._max_wait)
             if seconds == 0:
@@ -409,6 +406,24 @@ class JiraClient:
             errors=errors,
             error_messages=messages,
         )
+
+
+def _retry_after_seconds(header: str) -> float:
+    """``Retry-After`` in seconds: delta-seconds (what Jira sends) or an HTTP-date (RFC 9110
+    allows both); -1 when it is neither."""
+    try:
+        return float(header)
+    except ValueError:
+        pass
+    import email.utils
+
+    try:
+        when = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return -1.0
+    if when.tzinfo is None:
+        return -1.0
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _explain_400(

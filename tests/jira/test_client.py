@@ -667,3 +667,23 @@ def test_dates_and_iso_date_times_become_the_day(given: str, sent: str) -> None:
 def test_text_that_only_starts_like_a_date_is_refused_not_truncated(given: str) -> None:
     with pytest.raises(PreflightError, match="not a date"):
         shape_fields(METAS, {**GOOD, "summary": "s", "duedate": given})
+
+
+def test_retry_after_as_an_http_date_is_honoured() -> None:
+    import email.utils
+
+    sleeps: list[float] = []
+    in_30_s = email.utils.formatdate(time.time() + 30, usegmt=True)
+    fake = FakeJira(create=[httpx.Response(429, headers={"Retry-After": in_30_s})])
+    with basic_client(fake, sleeps) as client:
+        client.create_issue(project="PAY", issue_type="Bug", summary="x", **GOOD)
+    assert len(sleeps) == 1
+    assert 27.0 <= sleeps[0] <= 30.0  # the date has a resolution of one second
+
+
+def test_a_retry_after_that_is_neither_seconds_nor_a_date_means_backoff() -> None:
+    sleeps: list[float] = []
+    fake = FakeJira(create=[httpx.Response(503, headers={"Retry-After": "soon"})])
+    with basic_client(fake, sleeps) as client:
+        client.create_issue(project="PAY", issue_type="Bug", summary="x", **GOOD)
+    assert sleeps == [1.0]  # first backoff step, jitter 0.5 -> factor 1.0
