@@ -99,18 +99,21 @@ def run_demo(echo: Callable[[str], None] = click.echo) -> int:
         echo(f"      FAILED: {exc}")
         echo(f"\nadfkit demo: step {steps.done} of {steps.total} failed.")
         return 1
+    except Exception as exc:  # a bug, not a failed check: say which step met it, no traceback
+        echo(f"      FAILED: unexpected {type(exc).__name__}: {exc}")
+        echo(f"\nadfkit demo: step {steps.done} of {steps.total} failed.")
+        return 1
     echo(f"\nadfkit demo: all {steps.total} steps worked.")
     return 0
 
 
 def _flow(steps: _Steps, config: Path) -> None:
-    import httpx
 
-    from adfkit.jira.client import JiraClient
+    from adfkit.jira.client import JiraClient, reachable_sites
     from adfkit.jira.config import OAuthApp
     from adfkit.jira.login_flow import login
     from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
-    from adfkit.jira.sites import choose_site, dedupe, parse_resources, save_site
+    from adfkit.jira.sites import choose_site, save_site
     from adfkit.jira.tokens import TokenStore
 
     redirect = loopback_redirect_uri()
@@ -142,22 +145,20 @@ def _flow(steps: _Steps, config: Path) -> None:
             say(f"tokens stored in {store.path} (mode {mode:o}); refresh token granted")
 
         with steps.step("Find the site: accessible-resources, duplicate ids merged") as say:
-            tokens = store.load()
-            assert tokens is not None
-            raw = httpx.get(
-                f"{app.api_url}/oauth/token/accessible-resources",
-                headers={"Authorization": f"Bearer {tokens.access_token}"},
-                timeout=10,
-            ).json()
-            entries = parse_resources(raw)
-            sites = dedupe(entries)
-            say(f"{len(raw)} entries, {len(sites)} sites:")
+            say("accessible-resources lists Acme twice (its Jira and its Confluence entry share")
+            say("one cloud id), in no set order; adfkit keeps one Jira entry per site:")
+            sites = reachable_sites(app, store)
             for site in sites:
                 say(f"  {site.name:<10} {site.url}  (cloud id {site.id})")
-            _check(len(sites) < len(raw), "the Jira+Confluence duplicate was not merged")
+            ids = [site.id for site in sites]
+            _check(len(ids) == len(set(ids)), "a cloud id is listed twice")
+            _check(
+                sorted(site.name for site in sites) == ["Acme", "Beta Labs"],
+                f"unexpected sites: {[site.name for site in sites]}",
+            )
             chosen = choose_site(sites, "Acme")
             save_site(store.directory, chosen)
-            say(f"chosen: {chosen.name}")
+            say(f"chosen: {chosen.name} (saved as the default site)")
 
         with JiraClient.from_oauth(app, store=store) as client:
             _jira_steps(steps, sandbox, client, store)

@@ -31,13 +31,41 @@ def test_adfkit_demo_runs_every_step_and_exits_0() -> None:
     assert "MISSING_REQUIRED" in out  # the pre-flight step showed its refusal
 
 
-def test_the_demo_prints_no_secret() -> None:
+def test_the_demo_prints_no_token_or_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adfkit.jira.tokens import TokenSet, TokenStore
+
+    saved: list[TokenSet] = []
+    original = TokenStore.save
+
+    def recording_save(self: TokenStore, tokens: TokenSet) -> None:
+        saved.append(tokens)
+        original(self, tokens)
+
+    monkeypatch.setattr(TokenStore, "save", recording_save)
     lines: list[str] = []
     assert demo.run_demo(lines.append) == 0
     text = "\n".join(lines)
-    assert "sandbox-client-secret" not in text
-    assert "Bearer" not in text
-    assert "refresh_token" not in text
+    secrets = {t.access_token for t in saved} | {t.refresh_token or "" for t in saved}
+    assert len(saved) == 2  # the login, then the rotation of step 8
+    assert len(secrets) == 4
+    for secret in [*secrets, "sandbox-client-secret"]:
+        assert secret not in text
+
+
+def test_an_unexpected_error_ends_the_demo_with_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import adfkit
+
+    def broken(_markdown: str) -> dict[str, object]:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(adfkit, "from_markdown", broken)
+    lines: list[str] = []
+    assert demo.run_demo(lines.append) == 1
+    text = "\n".join(lines)
+    assert "FAILED: unexpected KeyError: 'a bug'" in text
+    assert "step 5 of 9 failed" in text
 
 
 def test_a_step_that_does_not_do_what_it_should_makes_the_demo_exit_1(
