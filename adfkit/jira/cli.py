@@ -1,8 +1,11 @@
 """``adfkit jira``: login, logout, sites, fields, create (and the sandbox).
 
 Exit codes follow ``adfkit validate``: 0 ok, 1 a Jira, validation or pre-flight failure,
-2 a usage or configuration error. ``--json`` prints machine-readable results. No token,
-secret, API token or authorization code is ever printed.
+2 a usage error or a local configuration/state problem (``config.json``, ``site.json``,
+``tokens.json`` or the keyring unreadable, unwritable or corrupt), like validate's "2
+unreadable file". ``--json`` prints machine-readable results, errors included (an object
+with ``error`` and ``message``). No token, secret, API token or authorization code is ever
+printed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -20,13 +23,18 @@ from adfkit.jira.errors import (
     ConfigError,
     JiraError,
     PreflightError,
+    TokenStoreError,
 )
+
+if TYPE_CHECKING:
+    from adfkit.jira.sites import Site
 
 __all__ = ["jira"]
 
 
 def _fail(exc: JiraError, as_json: bool) -> NoReturn:
-    code = 2 if isinstance(exc, ConfigError) else 1
+    # Local state and configuration problems are the user's to fix on this machine: 2.
+    code = 2 if isinstance(exc, ConfigError | TokenStoreError) else 1
     if as_json:
         payload: dict[str, Any] = {"error": type(exc).__name__, "message": str(exc)}
         if isinstance(exc, PreflightError):
@@ -47,10 +55,17 @@ def _fail(exc: JiraError, as_json: bool) -> NoReturn:
 
 
 def _run(as_json: bool, body: Callable[[], None]) -> None:
+    """Run a command body; JiraError exits 1 or 2 with a message, and a usage error is
+    printed as JSON under ``--json`` (click prints it otherwise), exit 2 either way."""
     try:
         body()
     except JiraError as exc:
         _fail(exc, as_json)
+    except click.UsageError as exc:
+        if not as_json:
+            raise
+        click.echo(json.dumps({"error": "UsageError", "message": exc.message}, indent=2))
+        sys.exit(2)
 
 
 def _json_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -110,9 +125,9 @@ def login(
     """Log in with OAuth 2.0 (3LO) in the browser and choose a site."""
 
     def body() -> None:
-        from adfkit.jira.config import load_app
+        from adfkit.jira.config import load_app, save_app_settings
         from adfkit.jira.login_flow import login as run_login
-        from adfkit.jira.sites import choose_site, describe_sites, save_site
+        from adfkit.jira.sites import choose_site, describe_sites, forget_site, save_site
         from adfkit.jira.tokens import TokenStore
 
         app = load_app(
@@ -121,6 +136,7 @@ def login(
             auth_url=auth_url,
             api_url=api_url,
             redirect_uri=redirect_uri,
+            options_hint=True,
         )
         store = TokenStore()
         result = run_login(
@@ -129,8 +145,13 @@ def login(
             opener=None if no_browser else _open_browser,
             show_url=lambda url: click.echo(f"Open this URL to log in:\n{url}", err=True),
         )
+        # Later commands must talk to the same app and servers as this login did.
+        save_app_settings(app, store.directory)
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
+        # A default site from an earlier login that the new grant does not reach is stale:
+        # gone before anything below can fail, so no later command uses it.
+        _forget_unreachable_site(store.directory, result.sites)
         chosen = None
         if site is None and len(result.sites) > 1:
             if not as_json and sys.stdin.isatty():
@@ -143,6 +164,8 @@ def login(
             chosen = choose_site(result.sites, site)
         if chosen is not None:
             save_site(store.directory, chosen)
+        else:
+            forget_site(store.directory)  # "no default site saved" must be true
         if as_json:
             click.echo(
                 json.dumps(
@@ -165,6 +188,19 @@ def login(
     _run(as_json, body)
 
 
+def _forget_unreachable_site(directory: Path, reachable: Sequence[Site]) -> None:
+    """Delete ``site.json`` if it is unreadable or names a site not in ``reachable``."""
+    from adfkit.jira.sites import forget_site, load_saved_site
+
+    try:
+        saved = load_saved_site(directory)
+    except ConfigError:
+        forget_site(directory)  # unreadable: this login replaces or removes it anyway
+        return
+    if saved is not None and saved.id not in {s.id for s in reachable}:
+        forget_site(directory)
+
+
 def _open_browser(url: str) -> None:
     import webbrowser
 
@@ -174,12 +210,17 @@ def _open_browser(url: str) -> None:
 @jira.command()
 def logout() -> None:
     """Forget the stored tokens and site."""
-    from adfkit.jira.tokens import TokenStore
 
-    store = TokenStore()
-    removed = store.clear()
-    (store.directory / "site.json").unlink(missing_ok=True)
-    click.echo("Logged out." if removed else "No stored tokens.")
+    def body() -> None:
+        from adfkit.jira.sites import forget_site
+        from adfkit.jira.tokens import TokenStore
+
+        store = TokenStore()
+        removed = store.clear()
+        forget_site(store.directory)
+        click.echo("Logged out." if removed else "No stored tokens.")
+
+    _run(False, body)
 
 
 @jira.command()
@@ -304,45 +345,22 @@ def create(
     as_json: bool,
 ) -> None:
     """Create an issue; every field is checked before anything is sent."""
-    values: dict[str, Any] = {}
-    for item in extra:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise click.UsageError(f"--field {item!r}: expected NAME=VALUE")
-        if name in values:
-            previous = values[name]
-            values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
-        else:
-            values[name] = value
-    description: Any = None
-    fmt = description_format or "auto"
-    if description_file:
-        try:
-            text = (
-                sys.stdin.read()
-                if description_file == "-"
-                else Path(description_file).read_text("utf-8")
-            )
-        except OSError as exc:
-            raise click.UsageError(f"{description_file}: {exc.strerror}") from None
-        if description_format is None:
-            suffix = Path(description_file).suffix.lower()
-            fmt = {
-                ".md": "markdown",
-                ".markdown": "markdown",
-                ".html": "html",
-                ".htm": "html",
-                ".json": "adf",
-            }.get(suffix, "auto")
-        if fmt == "adf":
-            try:
-                description = json.loads(text)
-            except ValueError as exc:
-                raise click.UsageError(f"{description_file}: not JSON: {exc}") from None
-        else:
-            description = text
 
     def body() -> None:
+        values = _parse_field_options(extra)
+        fmt = description_format or "auto"
+        description: Any = None
+        if description_file:
+            if description_format is None:
+                suffix = Path(description_file).suffix.lower()
+                fmt = {
+                    ".md": "markdown",
+                    ".markdown": "markdown",
+                    ".html": "html",
+                    ".htm": "html",
+                    ".json": "adf",
+                }.get(suffix, "auto")
+            description = _read_description(description_file, as_adf=fmt == "adf")
         friendly = {"priority": priority, "assignee": assignee}
         if components:
             friendly["components"] = list(components)  # type: ignore[assignment]
@@ -363,6 +381,42 @@ def create(
             click.echo(f"{created.key} {created.url}")
 
     _run(as_json, body)
+
+
+def _parse_field_options(extra: Sequence[str]) -> dict[str, Any]:
+    """``--field NAME=VALUE`` options; a repeated NAME collects a list."""
+    values: dict[str, Any] = {}
+    for item in extra:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"--field {item!r}: expected NAME=VALUE")
+        if name in values:
+            previous = values[name]
+            values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            values[name] = value
+    return values
+
+
+def _read_description(description_file: str, *, as_adf: bool) -> Any:
+    """The description file's text (``-``: standard input), parsed as JSON if ``as_adf``."""
+    where = "standard input" if description_file == "-" else description_file
+    try:
+        text = (
+            sys.stdin.read()
+            if description_file == "-"
+            else Path(description_file).read_text("utf-8")
+        )
+    except OSError as exc:
+        raise click.UsageError(f"{where}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{where}: not UTF-8 text") from None
+    if not as_adf:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise click.UsageError(f"{where}: not JSON: {exc}") from None
 
 
 def _add_sandbox() -> None:

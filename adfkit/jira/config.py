@@ -6,13 +6,20 @@ Values come from, in order: explicit options, environment variables
 ``config.json`` in the config directory. The directory is platformdirs' user config dir for
 ``adfkit`` (sub-directory ``jira``) unless ``ADFKIT_JIRA_CONFIG_DIR`` names another one.
 
+``adfkit jira login`` writes the non-secret settings it used (client id, redirect URI,
+scopes, auth and API URLs) into ``config.json`` (``save_app_settings``), so later commands
+use the same app and servers; the client secret is never written there by adfkit and must
+come from ``ADFKIT_JIRA_CLIENT_SECRET`` (or a ``client_secret`` key the user adds).
+
 The chosen site (non-secret: id, name, url) is kept in ``site.json`` beside the tokens.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +36,7 @@ __all__ = [
     "config_dir",
     "load_app",
     "read_json_file",
+    "save_app_settings",
     "token_backend",
 ]
 
@@ -36,6 +44,7 @@ DEFAULT_AUTH_URL = "https://auth.atlassian.com"
 DEFAULT_API_URL = "https://api.atlassian.com"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 DEFAULT_SCOPES = ("read:jira-work", "write:jira-work", "read:jira-user", "offline_access")
+CONFIG_FILE = "config.json"
 
 
 def config_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -82,11 +91,15 @@ class OAuthApp:
 def read_json_file(path: Path, what: str) -> Any:
     """Parse a JSON file, or ``None`` when it does not exist; ConfigError names the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the {what}: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the {what} is not UTF-8 text; fix or delete it") from None
     try:
         return json.loads(text)
     except ValueError as exc:
@@ -102,11 +115,19 @@ def load_app(
     auth_url: str | None = None,
     api_url: str | None = None,
     env: Mapping[str, str] | None = None,
+    options_hint: bool = False,
 ) -> OAuthApp:
-    """The OAuth app from options > environment > ``config.json``; ConfigError if incomplete."""
+    """The OAuth app from options > environment > ``config.json``; ConfigError if incomplete.
+
+    The error names where a missing value can come from: the environment variable and
+    ``config.json`` (with its path), plus the command-line option when ``options_hint`` is
+    true (only ``adfkit jira login`` has those options).
+    """
     env = os.environ if env is None else env
-    path = config_dir(env) / "config.json"
-    stored = read_json_file(path, "config file") or {}
+    path = config_dir(env) / CONFIG_FILE
+    stored = read_json_file(path, "config file")
+    if stored is None:
+        stored = {}
     if not isinstance(stored, dict):
         raise ConfigError(f"{path}: the config file must hold a JSON object")
 
@@ -120,8 +141,13 @@ def load_app(
 
     found_id = pick(client_id, "client_id")
     found_secret = pick(client_secret, "client_secret")
+
+    def sources(name: str) -> str:
+        option = f"--{name.replace('_', '-')}, " if options_hint else ""
+        return f"{option}ADFKIT_JIRA_{name.upper()} or {name} in {path}"
+
     missing = [
-        f"{name} (--{name.replace('_', '-')} or ADFKIT_JIRA_{name.upper()})"
+        f"{name} ({sources(name)})"
         for name, value in (("client_id", found_id), ("client_secret", found_secret))
         if not value
     ]
@@ -138,3 +164,44 @@ def load_app(
         auth_url=(pick(auth_url, "auth_url") or DEFAULT_AUTH_URL).rstrip("/"),
         api_url=(pick(api_url, "api_url") or DEFAULT_API_URL).rstrip("/"),
     )
+
+
+def save_app_settings(app: OAuthApp, directory: Path | None = None) -> Path:
+    """Write ``app``'s non-secret settings into ``config.json`` and return its path.
+
+    ``adfkit jira login`` calls this so that later commands reach the same auth server,
+    API and app as the login did: otherwise a login pointed elsewhere by options would be
+    followed by commands talking to the default api.atlassian.com. Keys already in the
+    file are kept (merged); the client secret is never written. Written atomically (temp
+    file + ``os.replace``), mode 0600 since users may keep their own secret in it.
+    """
+    directory = config_dir() if directory is None else directory
+    path = directory / CONFIG_FILE
+    stored = read_json_file(path, "config file")
+    if stored is None:
+        stored = {}
+    if not isinstance(stored, dict):
+        raise ConfigError(f"{path}: the config file must hold a JSON object")
+    merged = {
+        **stored,
+        "client_id": app.client_id,
+        "redirect_uri": app.redirect_uri,
+        "scopes": " ".join(app.scopes),
+        "auth_url": app.auth_url,
+        "api_url": app.api_url,
+    }
+    tmp: str | None = None
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".config.", suffix=".tmp")
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(merged, handle, indent=2)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise ConfigError(f"{path}: cannot save the settings: {exc.strerror}") from None
+    return path

@@ -2,8 +2,9 @@
 
 Starts an HTTP server on the redirect URI's host and port, opens the consent page (or hands
 the URL to the caller for ``--no-browser``), waits for ``?code=..&state=..`` on the redirect
-path, verifies ``state``, exchanges the code, stores the tokens and lists the reachable
-sites. The server logs nothing (the callback URL carries the authorization code).
+path, verifies ``state``, exchanges the code, stores the tokens (under the store's lock) and
+lists the reachable Jira sites. The server logs nothing (the callback URL carries the
+authorization code). Choosing, saving or forgetting the default site is the caller's job.
 """
 
 from __future__ import annotations
@@ -116,14 +117,29 @@ def login(
     code = received.get("code")
     if not code:
         raise AuthError("the callback carried neither a code nor an error")
+    resources_url = f"{app.api_url}/oauth/token/accessible-resources"
     with httpx.Client(transport=transport, timeout=30.0) as http:
         tokens = exchange_code(app, code, http)
-        store.save(tokens)
+        # Under the lock, like every other write: a concurrent refresh must not interleave.
+        with store.locked():
+            store.save(tokens)
         warnings = [] if tokens.has_refresh_token else [NO_REFRESH_WARNING]
-        response = http.get(
-            f"{app.api_url}/oauth/token/accessible-resources",
-            headers={"Authorization": f"Bearer {tokens.access_token}"},
-        )
+        try:
+            response = http.get(
+                resources_url, headers={"Authorization": f"Bearer {tokens.access_token}"}
+            )
+        except httpx.HTTPError as exc:
+            # The exception text is not repeated: only its class and the URL, which holds
+            # no secret (the token travels in a header).
+            raise SiteError(
+                f"logged in, but cannot reach {resources_url} to list the sites: "
+                f"{type(exc).__name__}; check the API URL "
+                "(--api-url, ADFKIT_JIRA_API_URL or api_url in config.json)"
+            ) from None
     if not response.is_success:
-        raise SiteError(f"accessible-resources answered HTTP {response.status_code}")
-    return LoginResult(tokens=tokens, sites=parse_resources(response.json()), warnings=warnings)
+        raise SiteError(f"{resources_url} answered HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError:
+        raise SiteError(f"{resources_url} did not answer JSON") from None
+    return LoginResult(tokens=tokens, sites=parse_resources(body), warnings=warnings)

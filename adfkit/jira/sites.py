@@ -2,8 +2,10 @@
 
 The endpoint answers a bare array in no particular order; one site may appear twice with
 the same ``id`` (a Jira entry and a Confluence entry), told apart only by their scopes.
-``dedupe`` keeps one entry per id, preferring the Jira-scoped one; ``choose`` picks by
-URL, name or cloud id, never "the first one" unless it is the only one.
+``dedupe`` keeps one entry per id, preferring the Jira-scoped one; ``parse_resources`` then
+drops sites with no Jira scope (Confluence-only); ``choose_site`` picks by URL, cloud id or
+name, never "the first one" unless it is the only one, and refuses a name that two sites
+share.
 """
 
 from __future__ import annotations
@@ -20,11 +22,16 @@ from typing import Any
 from adfkit.jira.config import read_json_file
 from adfkit.jira.errors import ConfigError, SiteError
 
+SITE_FILE = "site.json"
+
 __all__ = [
+    "SITE_FILE",
+    "ReachableSites",
     "Site",
     "choose_site",
     "dedupe",
     "describe_sites",
+    "forget_site",
     "load_saved_site",
     "parse_resources",
     "save_site",
@@ -49,24 +56,49 @@ class Site:
 
     @classmethod
     def from_json(cls, data: Any) -> Site:
+        """A site from its JSON object; ValueError (naming the key, not quoting values)
+        unless ``id`` is a non-empty string, ``name`` and ``url`` strings and ``scopes`` a
+        list of strings (the last three may be absent)."""
         if not isinstance(data, dict):
             raise ValueError("a site must be a JSON object")
-        return cls(
-            id=str(data["id"]),
-            name=str(data.get("name", "")),
-            url=str(data.get("url", "")).rstrip("/"),
-            scopes=tuple(str(s) for s in data.get("scopes") or ()),
-        )
+        site_id = data.get("id")
+        if not isinstance(site_id, str) or not site_id:
+            raise ValueError("a site needs an id string")
+        name = data.get("name", "")
+        url = data.get("url", "")
+        if not isinstance(name, str) or not isinstance(url, str):
+            raise ValueError("a site's name and url must be strings")
+        scopes = data.get("scopes")
+        if scopes is None:
+            scopes = []
+        if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+            raise ValueError("a site's scopes must be a list of strings")
+        return cls(id=site_id, name=name, url=url.rstrip("/"), scopes=tuple(scopes))
 
 
-def parse_resources(body: Any) -> list[Site]:
-    """Parse the accessible-resources answer and dedupe it."""
+class ReachableSites(list[Site]):
+    """The Jira sites a grant reaches, remembering how many Confluence-only entries (sites
+    with no Jira scope) were left out, so that "no Jira site" can say why."""
+
+    def __init__(self, sites: Iterable[Site] = (), *, confluence_only: int = 0) -> None:
+        super().__init__(sites)
+        self.confluence_only = confluence_only
+
+
+def parse_resources(body: Any) -> ReachableSites:
+    """Parse the accessible-resources answer, dedupe it and keep the Jira sites only.
+
+    A site listed only with Confluence scopes cannot serve Jira calls; it is dropped (and
+    counted in ``confluence_only``) so that it is never chosen, even when it is alone.
+    """
     if not isinstance(body, list):
         raise SiteError("accessible-resources did not answer a JSON array")
     try:
-        return dedupe(Site.from_json(item) for item in body)
-    except (KeyError, ValueError) as exc:
+        unique = dedupe(Site.from_json(item) for item in body)
+    except ValueError as exc:
         raise SiteError(f"accessible-resources answered an unexpected entry: {exc}") from None
+    jira_sites = [site for site in unique if site.is_jira]
+    return ReachableSites(jira_sites, confluence_only=len(unique) - len(jira_sites))
 
 
 def dedupe(sites: Iterable[Site]) -> list[Site]:
@@ -93,9 +125,15 @@ def _norm_url(url: str) -> str:
 def choose_site(sites: Sequence[Site], wanted: str | None = None) -> Site:
     """The site matching ``wanted`` (URL, name or cloud id), or the only site if None."""
     if not sites:
+        skipped = sites.confluence_only if isinstance(sites, ReachableSites) else 0
+        why = (
+            f" ({skipped} Confluence-only site{'s were' if skipped != 1 else ' was'} skipped)"
+            if skipped
+            else ""
+        )
         raise SiteError(
-            "this authorisation reaches no Jira site: log in again and pick a site on the "
-            "consent page, or ask a site admin for access"
+            f"this authorisation reaches no Jira site{why}: log in again and pick a site on "
+            "the consent page, or ask a site admin for access"
         )
     if wanted is None:
         if len(sites) == 1:
@@ -113,32 +151,60 @@ def choose_site(sites: Sequence[Site], wanted: str | None = None) -> Site:
         found = [s for s in sites if match(s)]
         if len(found) == 1:
             return found[0]
+        if len(found) > 1:
+            listed = ", ".join(f"{s.name} <{s.url}>" for s in found)
+            raise SiteError(
+                f"{wanted!r} is ambiguous: {listed}; use the URL or cloud id "
+                f"(cloud ids: {', '.join(s.id for s in found)})"
+            )
     raise SiteError(
         f"no reachable site matches {wanted!r}; reachable sites:\n{describe_sites(sites)}"
     )
 
 
 def save_site(directory: Path, site: Site) -> None:
-    """Remember the chosen site (``site.json``; ids and URLs only, no secrets)."""
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    """Remember the chosen site (``site.json``; ids and URLs only, no secrets).
+
+    Written atomically (temp file + ``os.replace``); ConfigError naming the file if that
+    fails.
+    """
+    path = directory / SITE_FILE
+    tmp: str | None = None
     try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".site.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(site.to_json(), handle)
-        os.replace(tmp, directory / "site.json")
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise ConfigError(f"{path}: cannot save the site: {exc.strerror}") from None
+
+
+def forget_site(directory: Path) -> bool:
+    """Delete the saved default site (``site.json``); True if there was one."""
+    path = directory / SITE_FILE
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot delete the saved site: {exc.strerror}") from None
+    return True
 
 
 def load_saved_site(directory: Path) -> Site | None:
-    """The site saved by ``adfkit jira login``, or None."""
-    path = directory / "site.json"
+    """The site saved by ``adfkit jira login`` or ``sites --use``, or None."""
+    path = directory / SITE_FILE
     data = read_json_file(path, "saved site")
     if data is None:
         return None
     try:
         return Site.from_json(data)
-    except (KeyError, ValueError):
-        raise ConfigError(f"{path}: not a saved site; run `adfkit jira login` again") from None
+    except ValueError as exc:
+        raise ConfigError(
+            f"{path}: not a saved site ({exc}); run `adfkit jira sites --use SITE` "
+            "or `adfkit jira login` again"
+        ) from None

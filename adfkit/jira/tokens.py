@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from adfkit.jira.errors import ReauthorizationRequired, TokenStoreError
 
@@ -33,6 +33,7 @@ __all__ = ["KEYRING_SERVICE", "TokenSet", "TokenStore"]
 
 KEYRING_SERVICE = "adfkit-jira"
 _KEYRING_USER = "oauth-tokens"
+_KEYRING_WHERE = f"keyring entry {KEYRING_SERVICE}/{_KEYRING_USER}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,22 +131,43 @@ class TokenStore:
 
     @contextlib.contextmanager
     def locked(self, timeout: float = 60.0) -> Iterator[None]:
-        """Hold the store's file lock (and a thread lock) for a read-modify-write."""
+        """Hold the store's file lock (and a thread lock) for a read-modify-write.
+
+        TokenStoreError if the lock file cannot be used or another holder keeps it for
+        longer than ``timeout`` seconds.
+        """
         self._ensure_dir()
-        with self._thread_lock, FileLock(str(self.path) + ".lock", timeout=timeout):
-            yield
+        lock_path = str(self.path) + ".lock"
+        lock = FileLock(lock_path, timeout=timeout)
+        with self._thread_lock:
+            try:
+                lock.acquire()
+            except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
+                raise TokenStoreError(
+                    f"{lock_path}: the token store stayed locked for {timeout:g} s; "
+                    "another adfkit process may be stuck (end it, or delete this file)"
+                ) from None
+            except OSError as exc:
+                raise TokenStoreError(
+                    f"{lock_path}: cannot lock the token store: {exc.strerror}"
+                ) from None
+            try:
+                yield
+            finally:
+                lock.release()
 
     def load(self) -> TokenSet | None:
         """The stored tokens, or ``None`` if nothing is stored; TokenStoreError if corrupt."""
         if self.backend == "keyring":
-            text = _keyring().get_password(KEYRING_SERVICE, _KEYRING_USER)
-            where = f"keyring entry {KEYRING_SERVICE}/{_KEYRING_USER}"
+            where = _KEYRING_WHERE
+            text = _keyring_call("read", lambda kr: kr.get_password(KEYRING_SERVICE, _KEYRING_USER))
             if text is None:
                 return None
+            raw: str | bytes = text
         else:
             where = str(self.path)
             try:
-                text = self.path.read_text(encoding="utf-8")
+                raw = self.path.read_bytes()
             except FileNotFoundError:
                 return None
             except OSError as exc:
@@ -153,6 +175,9 @@ class TokenStore:
                     f"{where}: cannot read the token store: {exc.strerror}"
                 ) from None
         try:
+            # Decoded here, not by read_text: a non-UTF-8 file is corrupt like bad JSON is
+            # (UnicodeDecodeError is a ValueError).
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             return TokenSet.from_json(json.loads(text))
         except ValueError:
             # The parse error text could quote the file's content, so it is not repeated.
@@ -165,7 +190,7 @@ class TokenStore:
         """Persist ``tokens`` atomically (temp file in the same directory, then os.replace)."""
         text = json.dumps(tokens.to_json())
         if self.backend == "keyring":
-            _keyring().set_password(KEYRING_SERVICE, _KEYRING_USER, text)
+            _keyring_call("write", lambda kr: kr.set_password(KEYRING_SERVICE, _KEYRING_USER, text))
             return
         self._ensure_dir()
         try:
@@ -190,15 +215,21 @@ class TokenStore:
     def clear(self) -> bool:
         """Forget the stored tokens; True if there were any."""
         if self.backend == "keyring":
-            kr = _keyring()
-            if kr.get_password(KEYRING_SERVICE, _KEYRING_USER) is None:
+            if (
+                _keyring_call("read", lambda kr: kr.get_password(KEYRING_SERVICE, _KEYRING_USER))
+                is None
+            ):
                 return False
-            kr.delete_password(KEYRING_SERVICE, _KEYRING_USER)
+            _keyring_call("delete", lambda kr: kr.delete_password(KEYRING_SERVICE, _KEYRING_USER))
             return True
         try:
             self.path.unlink()
         except FileNotFoundError:
             return False
+        except OSError as exc:
+            raise TokenStoreError(
+                f"{self.path}: cannot delete the token store: {exc.strerror}"
+            ) from None
         return True
 
     def fresh(
@@ -252,3 +283,22 @@ def _keyring() -> Any:
             "the keyring backend needs the keyring package: pip install 'adfkit[keyring]'"
         ) from None
     return keyring
+
+
+def _keyring_call(action: str, call: Callable[[Any], Any]) -> Any:
+    """Run ``call(keyring)``; the keyring's own errors (no backend, locked, denied) become
+    TokenStoreError naming the error class only: a backend's message is not repeated, as
+    nothing promises it leaves out the value being stored."""
+    kr = _keyring()
+    import keyring.errors
+
+    try:
+        return call(kr)
+    except keyring.errors.NoKeyringError:
+        detail = "no keyring backend is available on this system"
+    except keyring.errors.KeyringError as exc:
+        detail = f"the keyring failed ({type(exc).__name__})"
+    raise TokenStoreError(
+        f"{_KEYRING_WHERE}: cannot {action} the token store: {detail} "
+        "(set ADFKIT_JIRA_TOKEN_STORE=file to keep tokens in tokens.json instead)"
+    ) from None

@@ -429,3 +429,48 @@ def test_tokens_never_reach_logs(tmp_path: Path, caplog: pytest.LogCaptureFixtur
     text = caplog.text + "".join(str(r.args) for r in caplog.records)
     for secret in ("REFRESH-0", "REFRESH-1", "ACCESS-1", "SECRET-client-xyz"):
         assert secret not in text
+
+
+def test_a_token_store_that_is_not_utf8_is_corrupt_naming_the_file(tmp_path: Path) -> None:
+    store = TokenStore(tmp_path)
+    store.path.write_bytes(b'\xff\xfe{"access_token": "ACCESS-leak"}')
+    with pytest.raises(TokenStoreError) as info:
+        store.load()
+    assert str(info.value).startswith(f"{store.path}: the token store is corrupt")
+    assert "ACCESS-leak" not in str(info.value)
+
+
+def test_a_keyring_without_a_backend_is_a_token_store_error(tmp_path: Path) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    # What keyring picks on a machine with no backend (the class has no annotations).
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
+    try:
+        store = TokenStore(tmp_path, backend="keyring")
+        for action in (store.load, store.clear, lambda: store.save(expired())):
+            with pytest.raises(TokenStoreError, match="no keyring backend is available"):
+                action()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_an_unusable_lock_file_is_a_token_store_error_naming_it(tmp_path: Path) -> None:
+    store = TokenStore(tmp_path)
+    store.save(expired())
+    (tmp_path / "tokens.json.lock").mkdir()
+    with pytest.raises(TokenStoreError, match=r"tokens\.json\.lock: cannot lock the token store"):
+        store.fresh(lambda refresh_token: expired())
+
+
+def test_a_lock_held_past_the_timeout_is_a_token_store_error(tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    store = TokenStore(tmp_path)
+    with (
+        FileLock(str(store.path) + ".lock"),  # another process holding it
+        pytest.raises(TokenStoreError, match=r"stayed locked for 0\.1 s"),
+        store.locked(timeout=0.1),
+    ):
+        pytest.fail("the lock was acquired while another holder had it")
