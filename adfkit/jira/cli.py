@@ -72,9 +72,21 @@ def _json_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
 
 
+_APP_OPTIONS = {
+    # Listed bottom-up: click shows the last decorator applied first.
+    "redirect-uri": "Callback URL registered for the app [ADFKIT_JIRA_REDIRECT_URI; "
+    "default http://127.0.0.1:8765/callback].",
+    "api-url": "API gateway base [ADFKIT_JIRA_API_URL; default https://api.atlassian.com].",
+    "auth-url": "Auth server base [ADFKIT_JIRA_AUTH_URL; default https://auth.atlassian.com].",
+    "client-secret": "The app's secret [ADFKIT_JIRA_CLIENT_SECRET]; prefer the variable: "
+    "options show in the process list.",
+    "client-id": "The app's client id [ADFKIT_JIRA_CLIENT_ID].",
+}
+
+
 def _app_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    for name in ("client-id", "client-secret", "auth-url", "api-url", "redirect-uri"):
-        f = click.option(f"--{name}", default=None, help=f"OAuth {name} (else ADFKIT_JIRA_*).")(f)
+    for name, text in _APP_OPTIONS.items():
+        f = click.option(f"--{name}", default=None, help=text)(f)
     return f
 
 
@@ -96,10 +108,23 @@ def _client(
 
 
 def _client_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--site", default=None, help="Site URL, name or cloud id (OAuth).")(f)
-    f = click.option("--email", default=None, help="Account email (API-token basic auth).")(f)
-    f = click.option("--api-token", default=None, help="API token (or ADFKIT_JIRA_API_TOKEN).")(f)
-    return click.option("--site-url", default=None, help="Site URL for basic auth.")(f)
+    f = click.option(
+        "--site-url", default=None, help="Site URL for API-token auth [ADFKIT_JIRA_SITE_URL]."
+    )(f)
+    f = click.option(
+        "--api-token",
+        default=None,
+        help="API token [ADFKIT_JIRA_API_TOKEN]; prefer the variable: options show in the "
+        "process list.",
+    )(f)
+    f = click.option(
+        "--email", default=None, help="Account email for API-token auth [ADFKIT_JIRA_EMAIL]."
+    )(f)
+    return click.option(
+        "--site",
+        default=None,
+        help="OAuth: the site (URL, name or cloud id); default: the one saved at login.",
+    )(f)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -315,16 +340,30 @@ def fields(
 
 
 @jira.command()
-@click.option("--project", required=True)
-@click.option("--type", "issue_type", required=True)
-@click.option("--summary", required=True)
-@click.option("--description-file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--description-format", type=click.Choice(["markdown", "html", "adf", "auto"]))
-@click.option("--priority")
-@click.option("--component", "components", multiple=True)
-@click.option("--label", "labels", multiple=True)
-@click.option("--assignee", help="Account id.")
-@click.option("--field", "extra", multiple=True, metavar="NAME=VALUE")
+@click.option("--project", required=True, help="Project key or id, e.g. PAY.")
+@click.option("--type", "issue_type", required=True, help="Issue type name or id, e.g. Bug.")
+@click.option("--summary", required=True, help="One line, at most 255 characters.")
+@click.option(
+    "--description-file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Markdown (.md), HTML (.html) or ADF (.json); '-' reads standard input.",
+)
+@click.option(
+    "--description-format",
+    type=click.Choice(["markdown", "html", "adf", "auto"]),
+    help="Override the format the file's extension implies.",
+)
+@click.option("--priority", help="By name, e.g. High.")
+@click.option("--component", "components", multiple=True, help="By name; repeatable.")
+@click.option("--label", "labels", multiple=True, help="No spaces; repeatable.")
+@click.option("--assignee", help="The assignee's account id.")
+@click.option(
+    "--field",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any other field by name, id or key (options by name); repeat a NAME for lists.",
+)
 @_client_options
 @_json_option
 def create(
