@@ -24,6 +24,7 @@ from .sandbox_steps import ACME, BETA, gateway_get, gateway_post, login, refresh
 
 ROOT = Path(__file__).resolve().parents[2]
 SAM = "712020:sandbox-sam"
+SITE_GONE = {"errorMessage": "Site temporarily unavailable", "errorCode": "OTHER"}
 ALEX = "712020:5b1c-sandbox-alex"
 BUG = {
     "fields": {
@@ -182,14 +183,14 @@ def test_revoke_over_http_ends_only_the_named_users_grant(jira_sandbox: Sandbox)
     url = f"{control(jira_sandbox)}/revoke"
     assert httpx.post(url, json={"account_id": SAM}).json() == {"revoked": 0}
     assert gateway_get(jira_sandbox, tokens.access, "myself").status_code == 200
-    assert httpx.post(url, json={"account_id": ALEX}).json()["revoked"] >= 1
+    assert httpx.post(url, json={"account_id": ALEX}).json() == {"revoked": 1}
     assert gateway_get(jira_sandbox, tokens.access, "myself").status_code == 401
     assert refresh(jira_sandbox, tokens.refresh).status_code == 403
 
 
 def test_revoke_without_a_body_ends_every_grant(jira_sandbox: Sandbox) -> None:
     tokens = login(jira_sandbox)
-    assert httpx.post(f"{control(jira_sandbox)}/revoke").json()["revoked"] >= 1
+    assert httpx.post(f"{control(jira_sandbox)}/revoke").json() == {"revoked": 1}
     assert gateway_get(jira_sandbox, tokens.access, "myself").status_code == 401
 
 
@@ -206,7 +207,10 @@ def test_wrong_cloud_id_over_http_hides_the_site_until_faults_are_cleared(
     token = login(jira_sandbox).access
     url = control(jira_sandbox)
     hidden = httpx.post(f"{url}/wrong-cloud-id", json={"cloud_id": BETA})
-    assert hidden.json() == {"hidden_cloud_ids": [BETA]}
+    assert hidden.json() == {
+        "hidden_cloud_ids": [BETA],
+        "answer": {"status": 404, "body": SITE_GONE},
+    }
     gone = gateway_get(jira_sandbox, token, "myself", cloud_id=BETA)
     assert (gone.status_code, gone.json()["errorMessage"]) == (404, "Site temporarily unavailable")
     assert gateway_get(jira_sandbox, token, "myself", cloud_id=ACME).status_code == 200
@@ -223,6 +227,57 @@ def test_wrong_cloud_id_needs_a_known_cloud_id(jira_sandbox: Sandbox, body: Any)
     assert error["key"] == ("site" if "site" in body else "cloud_id")
     assert (ACME in error["allowed"]) != ("site" in body)
     assert jira_sandbox.faults.hidden_cloud_ids == set()
+
+
+def test_wrong_cloud_id_over_http_can_answer_a_chosen_status_and_body(
+    jira_sandbox: Sandbox,
+) -> None:
+    token = login(jira_sandbox).access
+    url = control(jira_sandbox)
+    not_found = {"code": 404, "message": "Not Found"}
+    set_ = httpx.post(f"{url}/wrong-cloud-id", json={"cloud_id": BETA, "body": not_found})
+    assert set_.json()["answer"] == {"status": 404, "body": not_found}
+    gone = gateway_get(jira_sandbox, token, "myself", cloud_id=BETA)
+    assert (gone.status_code, gone.json()) == (404, not_found)
+    httpx.post(f"{url}/wrong-cloud-id", json={"cloud_id": ACME, "status": 403})
+    forbidden = gateway_get(jira_sandbox, token, "myself", cloud_id=ACME)
+    assert (forbidden.status_code, forbidden.json()) == (403, SITE_GONE)
+
+
+def test_wrong_cloud_id_without_a_cloud_id_sets_the_answer_for_unknown_ones(
+    jira_sandbox: Sandbox,
+) -> None:
+    token = login(jira_sandbox).access
+    url = control(jira_sandbox)
+    unknown = "00000000-0000-0000-0000-000000000000"
+    assert gateway_get(jira_sandbox, token, "myself", cloud_id=unknown).json() == SITE_GONE
+    forbidden = {"code": 403, "message": "Forbidden"}
+    answer = httpx.post(f"{url}/wrong-cloud-id", json={"status": 403, "body": forbidden})
+    assert answer.json() == {"unknown_cloud_id": {"status": 403, "body": forbidden}}
+    gone = gateway_get(jira_sandbox, token, "myself", cloud_id=unknown)
+    assert (gone.status_code, gone.json()) == (403, forbidden)
+    assert httpx.get(f"{url}/faults").json()["unknown_cloud_id"]["status"] == 403
+    httpx.delete(f"{url}/faults")  # clearing restores the answer the sandbox started with
+    back = gateway_get(jira_sandbox, token, "myself", cloud_id=unknown)
+    assert (back.status_code, back.json()) == (404, SITE_GONE)
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ({"cloud_id": BETA, "status": 200}, "status"),
+        ({"status": "404"}, "status"),
+        ({"status": True}, "status"),
+        ({"cloud_id": BETA, "body": "Not Found"}, "body"),
+    ],
+)
+def test_wrong_cloud_id_refuses_a_status_or_body_that_is_no_error_answer(
+    jira_sandbox: Sandbox, body: Any, key: str
+) -> None:
+    response = httpx.post(f"{control(jira_sandbox)}/wrong-cloud-id", json=body)
+    assert (response.status_code, response.json()["key"]) == (400, key)
+    assert jira_sandbox.faults.hidden_cloud_ids == set()
+    assert jira_sandbox.faults.site_gone_answer().status == 404
 
 
 def test_advancing_the_clock_over_http_expires_access_tokens(

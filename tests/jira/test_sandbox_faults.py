@@ -4,8 +4,13 @@ cloud id; plus the request log (counts, no secrets in it)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +19,7 @@ from adfkit.jira.sandbox import Fault, Sandbox
 
 from .sandbox_steps import ACME, BETA, bearer, gateway_get, gateway_post, login, refresh
 
+SITE_GONE = {"errorMessage": "Site temporarily unavailable", "errorCode": "OTHER"}
 BUG = {
     "fields": {
         "project": {"key": "PAY"},
@@ -161,6 +167,67 @@ def test_wrong_cloud_id_makes_a_site_vanish(jira_sandbox: Sandbox) -> None:
     assert gateway_get(jira_sandbox, token, "myself", cloud_id=BETA).status_code == 200
     jira_sandbox.faults.clear()
     assert gateway_get(jira_sandbox, token, "myself").status_code == 200
+
+
+def test_wrong_cloud_id_answers_the_status_and_body_it_was_given(jira_sandbox: Sandbox) -> None:
+    token = login(jira_sandbox).access
+    answer = jira_sandbox.faults.wrong_cloud_id(
+        ACME, status=403, body={"code": 403, "message": "Forbidden"}
+    )
+    assert (answer.status, answer.body) == (403, {"code": 403, "message": "Forbidden"})
+    gone = gateway_get(jira_sandbox, token, "myself")
+    assert (gone.status_code, gone.json()) == (403, {"code": 403, "message": "Forbidden"})
+    # The site host of a hidden site answers the same.
+    basic = base64.b64encode(b"alex@example.com:sandbox-api-token").decode()
+    on_site = httpx.get(
+        f"{jira_sandbox.site_url('acme')}/rest/api/3/myself",
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    assert (on_site.status_code, on_site.json()) == (403, {"code": 403, "message": "Forbidden"})
+
+
+def test_the_answer_for_unknown_cloud_ids_is_configurable_per_sandbox(
+    jira_sandbox_factory: Callable[..., Sandbox],
+) -> None:
+    not_found = {"code": 404, "message": "Not Found"}
+    sb = jira_sandbox_factory(unknown_cloud_id_body=not_found)
+    token = login(sb).access
+    unknown = gateway_get(sb, token, "myself", cloud_id="no-such-cloud-id")
+    assert (unknown.status_code, unknown.json()) == (404, not_found)
+    sb.faults.wrong_cloud_id(BETA)  # no answer of its own: the sandbox-wide one
+    assert gateway_get(sb, token, "myself", cloud_id=BETA).json() == not_found
+    sb.faults.unknown_cloud_id(status=403)
+    forbidden = gateway_get(sb, token, "myself", cloud_id="no-such-cloud-id")
+    assert (forbidden.status_code, forbidden.json()) == (403, SITE_GONE)
+    sb.faults.clear()
+    assert gateway_get(sb, token, "myself", cloud_id="no-such-cloud-id").json() == not_found
+
+
+def test_the_documented_site_gone_example_prints_what_its_comment_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "sandbox.md").read_text()
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", doc, re.S) if "unknown_cloud_id" in b]
+    assert len(blocks) == 1
+    exec(compile(blocks[0], "docs/sandbox.md", "exec"), {})
+    assert capsys.readouterr().out == "403 {'code': 404, 'message': 'Not Found'}\n"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "message"),
+    [(200, None, "400-599"), (True, None, "integer"), (404, "Not Found", "object or array")],
+)
+def test_a_site_gone_answer_must_be_an_error_with_a_json_body(
+    status: Any, body: Any, message: str
+) -> None:
+    with Sandbox() as sb:
+        with pytest.raises(ValueError, match=message):
+            sb.faults.wrong_cloud_id(ACME, status=status, body=body)
+        with pytest.raises(ValueError, match=message):
+            sb.faults.unknown_cloud_id(status=status, body=body)
+        assert sb.faults.hidden_cloud_ids == set()
+    with pytest.raises(ValueError, match=message):
+        Sandbox(unknown_cloud_id_status=status, unknown_cloud_id_body=body)
 
 
 def test_faults_are_checked_when_added() -> None:

@@ -3,6 +3,7 @@ in docs/sandbox.md, run by pytester), and the command line as real processes."""
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import httpx
 import pytest
 
 from adfkit.jira.sandbox import Sandbox, World, default_world
+from adfkit.jira.sandbox.server import StateFileError
 
 from .sandbox_steps import gateway_get, gateway_post, login
 
@@ -181,6 +183,75 @@ def test_cli_reports_a_busy_port_without_a_traceback() -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{sb.port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+ONE_CLIENT = {"client_id": "c", "client_secret": "s"}
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[]", "expected an object with keys 'world' and 'oauth', got an array"),
+        ("{not json", "not JSON"),
+        ('{"world": []}', "world: expected an object, got an array"),
+        ('{"oauth": {}}', "missing key 'world'"),
+        ('{"world": {}, "extra": 1}', "unknown key 'extra'"),
+        ('{"world": {"clients": [], "users": [], "sites": []}}', "needs at least one OAuth client"),
+        (
+            json.dumps({"world": {"clients": [{**ONE_CLIENT, "colour": "red"}], "users": [],
+                                  "sites": []}}),
+            "world.clients[0]: unknown key 'colour'",
+        ),
+        (
+            json.dumps({"world": {"clients": [{"client_id": 7, "client_secret": "s"}],
+                                  "users": [], "sites": []}}),
+            "world.clients[0].client_id: expected a string, got a number",
+        ),
+        (
+            json.dumps({"world": {"clients": [ONE_CLIENT], "users": [], "sites": [{}]}}),
+            "world.sites[0]: missing key 'cloud_id'",
+        ),
+        (
+            json.dumps({"world": {"clients": [ONE_CLIENT], "users": [], "sites": []},
+                        "oauth": {"grants": []}}),
+            "oauth.grants: expected an object, got an array",
+        ),
+    ],
+    ids=["array", "not-json", "world-array", "no-world", "unknown-top-key", "no-clients",
+         "unknown-client-key", "client-id-number", "site-without-keys", "oauth-grants-array"],
+)  # fmt: skip
+def test_cli_refuses_a_malformed_state_file_naming_it_and_the_problem(
+    tmp_path: Path, content: str, problem: str
+) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(content, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "adfkit.jira.sandbox", "--state-file", str(state)],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{state}: " in result.stderr
+    assert problem in result.stderr
+    assert result.stdout == ""  # it never started listening
+    assert state.read_text(encoding="utf-8") == content  # and left the file alone
+
+
+def test_a_state_file_the_sandbox_wrote_loads_again_after_its_checks(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    with Sandbox(state_file=state) as sb:
+        login(sb)
+    saved = json.loads(state.read_text(encoding="utf-8"))
+    assert saved["oauth"]["grants"]  # the checks ran over a real grant
+    with Sandbox(state_file=state) as again:
+        assert again.world == sb.world
+
+
+def test_a_malformed_state_file_raises_state_file_error_in_process(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"world": {"clients": []}}', encoding="utf-8")
+    with pytest.raises(StateFileError, match=r"world: missing key 'users'"):
+        Sandbox(state_file=state)
 
 
 def test_the_documented_login_example_runs_and_prints_the_sites(

@@ -85,7 +85,7 @@ def sandbox_command(
     faults: tuple[Fault, ...],
 ) -> None:
     """Run a local Jira Cloud sandbox (auth server, API gateway and sites)."""
-    from adfkit.jira.sandbox.server import Sandbox
+    from adfkit.jira.sandbox.server import Sandbox, StateFileError
 
     try:
         sandbox = Sandbox(
@@ -93,11 +93,13 @@ def sandbox_command(
             state_file=state_file,
             redirect_uris=list(redirect_uris) or None,
             access_token_lifetime=access_token_lifetime,
-        ).start()
+        )
+        sandbox.start()
+    except StateFileError as exc:
+        # Bad input, so a usage error (exit 2); the message names the file and the problem.
+        raise click.BadParameter(str(exc), param_hint="'--state-file'") from None
     except OSError as exc:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    except (ValueError, KeyError) as exc:
-        raise click.ClickException(f"cannot read state file {state_file}: {exc}") from None
     for fault in faults:
         sandbox.faults.add(fault)
     stop = threading.Event()

@@ -6,10 +6,11 @@ Routes (bodies and answers are JSON):
 
 * ``GET /_sandbox/`` lists these routes;
 * ``POST /_sandbox/faults`` queues a request fault (201), ``GET`` lists the pending ones,
-  ``DELETE`` clears them (and un-hides cloud ids);
+  ``DELETE`` clears them (un-hides cloud ids, restores the unknown-cloud-id answer);
 * ``POST /_sandbox/expire-access-tokens``, ``POST /_sandbox/revoke`` (``{"account_id"}``
-  optional), ``POST /_sandbox/wrong-cloud-id`` (``{"cloud_id"}``), ``POST /_sandbox/clock``
-  (``{"advance": seconds}``);
+  optional), ``POST /_sandbox/wrong-cloud-id`` (``{"cloud_id", "status", "body"}``; the
+  last two optional; without ``cloud_id`` they set the answer for every unknown cloud id),
+  ``POST /_sandbox/clock`` (``{"advance": seconds}``);
 * ``GET /_sandbox/requests[?endpoint=NAME]`` the request log, ``GET
   /_sandbox/issues?site=acme[&project=PAY]`` the issues created.
 
@@ -180,6 +181,7 @@ class _Control:
             {
                 "faults": [fault_json(f) for f in faults.pending()],
                 "hidden_cloud_ids": sorted(faults.hidden_cloud_ids),
+                "unknown_cloud_id": faults.site_gone_answer().to_json(),
             },
         )
 
@@ -201,14 +203,34 @@ class _Control:
         return json_response(200, {"revoked": self.sb.faults.revoke_grant(account_id)})
 
     def wrong_cloud_id(self) -> Response:
-        data = _body(self.raw, "cloud_id")
+        data = _body(self.raw, "cloud_id", "status", "body")
         cloud_id = data.get("cloud_id")
+        status = data.get("status")
+        body = data.get("body")
+        if status is not None and (
+            not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 599
+        ):
+            raise ControlError("status", f"status must be an integer 400-599, got {status!r}")
+        if body is not None and not isinstance(body, (dict, list)):
+            raise ControlError("body", f"body must be a JSON object or array, got {body!r}")
+        faults = self.sb.faults
+        if cloud_id is None and (status is not None or body is not None):
+            # No cloud id: the answer for every unknown cloud id changes.
+            answer = faults.unknown_cloud_id(status=404 if status is None else status, body=body)
+            return json_response(200, {"unknown_cloud_id": answer.to_json()})
         known = [s.cloud_id for s in self.sb.world.sites]
         if cloud_id not in known:
-            message = "cloud_id is required" if cloud_id is None else f"no site {cloud_id!r}"
+            message = (
+                "cloud_id (or status/body for every unknown cloud id) is required"
+                if cloud_id is None
+                else f"no site {cloud_id!r}"
+            )
             raise ControlError("cloud_id", message, known)
-        self.sb.faults.wrong_cloud_id(str(cloud_id))
-        return json_response(200, {"hidden_cloud_ids": sorted(self.sb.faults.hidden_cloud_ids)})
+        answer = faults.wrong_cloud_id(str(cloud_id), status=status, body=body)
+        return json_response(
+            200,
+            {"hidden_cloud_ids": sorted(faults.hidden_cloud_ids), "answer": answer.to_json()},
+        )
 
     def clock(self) -> Response:
         data = _body(self.raw, "advance")

@@ -12,6 +12,13 @@ before a ``"*"`` fault. Kinds:
 * ``drop_before``: close the connection without reading on (the request never ran);
 * ``drop_after``: run the request (an issue *is* created), then close without answering.
 
+State faults: ``expire_access_tokens``, ``revoke_grant`` and ``wrong_cloud_id``. What a
+hidden or unknown cloud id answers is UNCONFIRMED (jira-cloud.md section 2), so it is
+configurable: per hidden cloud id (``wrong_cloud_id(..., status=, body=)``) and for the
+whole sandbox (``unknown_cloud_id(status=, body=)``, or ``Sandbox(unknown_cloud_id_status=,
+unknown_cloud_id_body=)``); the default is ``404 {"errorMessage": "Site temporarily
+unavailable", "errorCode": "OTHER"}``, the one site-level body ever observed.
+
 Reuse detection of refresh tokens needs no fault: it is part of the token endpoint.
 Endpoint names: ``authorize``, ``token``, ``accessible_resources``, ``myself``, ``project``,
 ``createmeta_issuetypes``, ``createmeta_fields``, ``create_issue``, ``get_issue``, ``browse``.
@@ -19,17 +26,25 @@ Endpoint names: ``authorize``, ``token``, ``accessible_resources``, ``myself``, 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from adfkit.jira.sandbox.responses import Response, html_page, json_response
 
 if TYPE_CHECKING:
     from adfkit.jira.sandbox.oauth import AuthServer
 
-__all__ = ["ENDPOINTS", "Fault", "Faults"]
+__all__ = ["ENDPOINTS", "SITE_GONE_BODY", "Fault", "Faults", "SiteGone"]
+
+# The only site-level "no such site" body found (trufflehog#3674, a site host, not the
+# gateway): the sandbox's default answer for an unknown or hidden cloud id.
+SITE_GONE_BODY: dict[str, Any] = {
+    "errorMessage": "Site temporarily unavailable",
+    "errorCode": "OTHER",
+}
 
 ENDPOINTS = frozenset(
     {
@@ -91,14 +106,40 @@ class Fault:
         return None
 
 
-class Faults:
-    """The fault queue of one sandbox plus the state-changing faults."""
+@dataclass(frozen=True)
+class SiteGone:
+    """What a request for an unknown or hidden cloud id (or site) answers: an error
+    ``status`` (400-599) and a JSON ``body``."""
 
-    def __init__(self, auth: AuthServer) -> None:
+    status: int = 404
+    body: Any = field(default_factory=lambda: dict(SITE_GONE_BODY))
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.status, int) or isinstance(self.status, bool):
+            raise ValueError(f"status must be an integer, got {self.status!r}")
+        if not 400 <= self.status <= 599:
+            raise ValueError(f"status must be an error status (400-599), got {self.status}")
+        if not isinstance(self.body, (dict, list)):
+            raise ValueError(f"body must be a JSON object or array, got {self.body!r}")
+
+    def response(self) -> Response:
+        return json_response(self.status, copy.deepcopy(self.body))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "body": copy.deepcopy(self.body)}
+
+
+class Faults:
+    """The fault queue of one sandbox plus the state-changing faults. ``site_gone`` is
+    the configured answer for unknown cloud ids that ``clear()`` returns to."""
+
+    def __init__(self, auth: AuthServer, site_gone: SiteGone | None = None) -> None:
         self._auth = auth
         self._lock = threading.Lock()
         self._queue: list[Fault] = []
-        self.hidden_cloud_ids: set[str] = set()
+        self._hidden: dict[str, SiteGone | None] = {}
+        self._configured = site_gone or SiteGone()
+        self._site_gone = self._configured
 
     def __repr__(self) -> str:
         return f"<Faults pending={self.pending()!r}>"
@@ -167,7 +208,8 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._queue.clear()
-            self.hidden_cloud_ids.clear()
+            self._hidden.clear()
+            self._site_gone = self._configured
 
     # ---- state faults ---------------------------------------------------------------
 
@@ -179,8 +221,43 @@ class Faults:
         """The user (every user when None) removed the app: all their tokens stop working."""
         return self._auth.revoke_grants(account_id)
 
-    def wrong_cloud_id(self, cloud_id: str) -> None:
-        """The site is gone for every caller: REST calls with this cloud id get 404 "Site
-        temporarily unavailable" and accessible-resources no longer lists it."""
+    def wrong_cloud_id(
+        self, cloud_id: str, *, status: int | None = None, body: Any = None
+    ) -> SiteGone:
+        """The site is gone for every caller: accessible-resources no longer lists it and
+        REST calls with this cloud id (or on its site host) get ``status`` and ``body``.
+        Left out, each comes from the sandbox-wide answer (``unknown_cloud_id``), so by
+        default 404 "Site temporarily unavailable". Returns the answer in force for it."""
+        own = None
+        if status is not None or body is not None:
+            default = self.site_gone_answer()
+            own = SiteGone(
+                default.status if status is None else status,
+                default.body if body is None else body,
+            )
         with self._lock:
-            self.hidden_cloud_ids.add(cloud_id)
+            self._hidden[cloud_id] = own
+        return self.site_gone_answer(cloud_id)
+
+    def unknown_cloud_id(self, *, status: int = 404, body: Any = None) -> SiteGone:
+        """Set the sandbox-wide answer for a cloud id the sandbox does not know, a site
+        outside the grant, and hidden cloud ids without their own answer; ``body=None``
+        is the "Site temporarily unavailable" body. ``clear()`` restores the answer the
+        sandbox was started with."""
+        answer = SiteGone(status, dict(SITE_GONE_BODY) if body is None else body)
+        with self._lock:
+            self._site_gone = answer
+        return answer
+
+    def site_gone_answer(self, cloud_id: str | None = None) -> SiteGone:
+        """The answer in force for ``cloud_id`` (the sandbox-wide one when None or when
+        the cloud id has no answer of its own)."""
+        with self._lock:
+            own = self._hidden.get(cloud_id) if cloud_id is not None else None
+            return own or self._site_gone
+
+    @property
+    def hidden_cloud_ids(self) -> frozenset[str]:
+        """Cloud ids made to vanish by ``wrong_cloud_id`` (until ``clear()``)."""
+        with self._lock:
+            return frozenset(self._hidden)

@@ -35,7 +35,7 @@ from adfkit.jira.sandbox.responses import (
     json_response,
     redirect,
 )
-from adfkit.jira.sandbox.world import OAuthClient, User, World
+from adfkit.jira.sandbox.world import OAuthClient, User, World, build_dataclass, dict_of
 
 __all__ = ["AuthServer", "Clock", "Grant", "TokenCheck"]
 
@@ -155,13 +155,17 @@ class AuthServer:
         with self.lock:
             return asdict(self._s)
 
-    def load_json(self, data: dict[str, Any]) -> None:
+    def load_json(self, data: object) -> None:
+        """Restore what ``to_json`` wrote; ``WorldShapeError`` names the path of a bad part."""
         with self.lock:
-            self._s = _State(
-                grants={k: Grant(**v) for k, v in data.get("grants", {}).items()},
-                codes={k: _Code(**v) for k, v in data.get("codes", {}).items()},
-                access={k: _Access(**v) for k, v in data.get("access", {}).items()},
-                refresh={k: _Refresh(**v) for k, v in data.get("refresh", {}).items()},
+            self._s = build_dataclass(
+                _State,
+                data,
+                "oauth",
+                grants=dict_of(Grant),
+                codes=dict_of(_Code),
+                access=dict_of(_Access),
+                refresh=dict_of(_Refresh),
             )
 
     # ---- /authorize -----------------------------------------------------------------

@@ -7,8 +7,10 @@ on a site host (``/site/{slug}/rest/api/3/...``, Basic auth); the caller resolve
 the user and, for OAuth, the granted scopes. ``self`` URLs always point at the site host,
 as real Jira's do.
 
-Messages marked UNCONFIRMED below are plausible English texts that no source pinned down
-verbatim (see /work/shared/reference/jira-cloud.md section 3.3 and docs/sandbox.md).
+Invalid ADF is judged by ``adf.py``, the sandbox's own structural check, not by adfkit's
+validator (see that module for why). Messages marked UNCONFIRMED below are plausible
+English texts that no source pinned down verbatim (see
+/work/shared/reference/jira-cloud.md section 3.3 and docs/sandbox.md).
 Limits: ``update`` operations, transitions, watchers and permissions are not modelled.
 """
 
@@ -20,9 +22,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from adfkit.jira.sandbox.adf import rejection
 from adfkit.jira.sandbox.responses import Response, error_collection, json_response
 from adfkit.jira.sandbox.world import FieldMeta, Issue, IssueType, Project, Site, User, World
-from adfkit.validator import is_valid
 
 __all__ = ["ADF_MESSAGE", "ENDPOINT_SCOPES", "JiraApi", "RestCall", "route"]
 
@@ -313,7 +315,9 @@ class JiraApi:
             if meta.is_adf:
                 if not isinstance(value, dict):
                     errors[field_id] = ADF_MESSAGE
-                elif not is_valid(value):
+                elif rejection(value) is not None:
+                    # The sandbox's own ADF check (adf.py), never adfkit's validator: the
+                    # client pre-flights with that one, and a shared bug would go unseen.
                     bad_adf = True
                 continue
             problem = self._check_value(site, project, meta, value)

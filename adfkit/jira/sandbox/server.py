@@ -31,11 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from adfkit.jira.sandbox.control import control_route, is_control_path
-from adfkit.jira.sandbox.faults import Faults
+from adfkit.jira.sandbox.faults import SITE_GONE_BODY, Faults, SiteGone
 from adfkit.jira.sandbox.oauth import AuthServer, Clock
 from adfkit.jira.sandbox.responses import (
     Response,
@@ -45,13 +45,57 @@ from adfkit.jira.sandbox.responses import (
     json_response,
 )
 from adfkit.jira.sandbox.rest import ENDPOINT_SCOPES, JiraApi, route
-from adfkit.jira.sandbox.world import Issue, Site, World, default_world, write_json_atomic
+from adfkit.jira.sandbox.world import (
+    Issue,
+    Site,
+    World,
+    WorldShapeError,
+    default_world,
+    write_json_atomic,
+)
 
-__all__ = ["LoggedRequest", "Sandbox"]
+__all__ = ["LoggedRequest", "Sandbox", "StateFileError"]
 
 DEFAULT_SCOPES = "read:jira-work write:jira-work read:jira-user offline_access"
-_SITE_GONE = {"errorMessage": "Site temporarily unavailable", "errorCode": "OTHER"}
+_L = TypeVar("_L")
 _NOT_AUTHENTICATED = "You are not authenticated. Authentication required to perform this operation."
+
+
+class StateFileError(ValueError):
+    """A state file that cannot be read or is not what ``Sandbox.save`` writes; the
+    message names the file and what is wrong with it."""
+
+
+_STATE_KEYS = ("world", "oauth")
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    """The top level of a state file: an object with ``world`` and optionally ``oauth``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StateFileError(f"{path}: cannot be read: {exc.strerror}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise StateFileError(f"{path}: not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        got = "an array" if isinstance(data, list) else f"{json.dumps(data)[:40]}"
+        raise StateFileError(f"{path}: expected an object with keys 'world' and 'oauth', got {got}")
+    for key in data:
+        if key not in _STATE_KEYS:
+            raise StateFileError(f"{path}: unknown key {key!r} (allowed: world, oauth)")
+    if "world" not in data:
+        raise StateFileError(f"{path}: missing key 'world'")
+    return data
+
+
+def _load(path: Path, load: Callable[[Any], _L], data: object) -> _L:
+    try:
+        return load(data)
+    except WorldShapeError as exc:
+        raise StateFileError(f"{path}: {exc}") from None
+    except (TypeError, ValueError) as exc:
+        # Values of the right JSON type that the dataclasses still refuse.
+        raise StateFileError(f"{path}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -181,7 +225,8 @@ class _App:
             return gateway_error(401, "Unauthorized")
         site = self._visible(cloud_id)
         if site is None or site.cloud_id != cloud_id or cloud_id not in check.grant.cloud_ids:
-            return json_response(404, _SITE_GONE)
+            # UNCONFIRMED status and body (jira-cloud.md section 2): configurable.
+            return self.sb.faults.site_gone_answer(cloud_id).response()
         if ENDPOINT_SCOPES[call.endpoint] not in check.grant.scopes:
             return gateway_error(401, "Unauthorized; scope does not match")
         return self.sb.api.handle(call, site, check.user, query, body)
@@ -191,7 +236,8 @@ class _App:
     ) -> Response:
         site = self.sb.world.site(slug)
         if site is None or site.slug != slug or site.cloud_id in self.sb.faults.hidden_cloud_ids:
-            return json_response(404, _SITE_GONE)
+            gone = site.cloud_id if site is not None and site.slug == slug else None
+            return self.sb.faults.site_gone_answer(gone).response()
         user = self._basic_user(headers.get("Authorization"))
         if user is None or site.cloud_id not in user.sites:
             return error_collection(401, [_NOT_AUTHENTICATED])
@@ -351,6 +397,13 @@ class Sandbox:
 
     With ``state_file``, an existing file wins over ``world`` (it is the saved world);
     ``redirect_uris``, ``client_secret`` and ``page_limit`` still override what it holds.
+    A file that cannot be read or has the wrong shape raises ``StateFileError`` naming
+    the file and the JSON path of the problem.
+
+    ``unknown_cloud_id_status``/``unknown_cloud_id_body`` are the answer for a cloud id
+    the sandbox does not know or the grant does not cover (UNCONFIRMED on Atlassian's
+    side); the body defaults to ``{"errorMessage": "Site temporarily unavailable",
+    "errorCode": "OTHER"}``. ``faults.unknown_cloud_id(...)`` changes it at run time.
     """
 
     def __init__(
@@ -366,17 +419,20 @@ class Sandbox:
         state_file: str | Path | None = None,
         page_limit: int | None = None,
         code_lifetime: float = 120.0,
+        unknown_cloud_id_status: int = 404,
+        unknown_cloud_id_body: Any = None,
     ) -> None:
         self.port = port
         self.host = host
         self.state_file = Path(state_file) if state_file is not None else None
         saved: dict[str, Any] | None = None
         if self.state_file is not None and self.state_file.exists():
-            saved = json.loads(self.state_file.read_text(encoding="utf-8"))
-        if saved is not None:
-            world = World.from_json(saved["world"])
+            saved = _read_state(self.state_file)
+            world = _load(self.state_file, World.from_json, saved["world"])
         elif world is None:
             world = default_world()
+        if not world.clients:
+            raise ValueError("the sandbox world needs at least one OAuth client")
         client = world.clients[0]
         if redirect_uris is not None:
             client.redirect_uris = list(redirect_uris)
@@ -393,9 +449,15 @@ class Sandbox:
             refresh_leeway=refresh_leeway,
             code_lifetime=code_lifetime,
         )
-        if saved is not None:
-            self.auth.load_json(saved.get("oauth", {}))
-        self.faults = Faults(self.auth)
+        if saved is not None and self.state_file is not None:
+            _load(self.state_file, self.auth.load_json, saved.get("oauth", {}))
+        self.faults = Faults(
+            self.auth,
+            SiteGone(
+                unknown_cloud_id_status,
+                dict(SITE_GONE_BODY) if unknown_cloud_id_body is None else unknown_cloud_id_body,
+            ),
+        )
         self.api = JiraApi(world, "")
         self._app = _App(self)
         self._lock = threading.RLock()
@@ -424,7 +486,11 @@ class Sandbox:
             daemon=True,
         )
         self._thread.start()
-        self.save()
+        try:
+            self.save()
+        except OSError as exc:
+            self.stop()
+            raise StateFileError(f"{self.state_file}: cannot be written: {exc.strerror}") from None
         return self
 
     def stop(self) -> None:

@@ -17,9 +17,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "ALEX",
@@ -32,6 +35,8 @@ __all__ = [
     "Site",
     "User",
     "World",
+    "WorldShapeError",
+    "build_dataclass",
     "default_world",
 ]
 
@@ -214,32 +219,132 @@ class World:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> World:
-        def fields_of(items: list[dict[str, Any]]) -> list[FieldMeta]:
-            return [FieldMeta(**f) for f in items]
-
-        def types_of(items: list[dict[str, Any]]) -> list[IssueType]:
-            return [IssueType(**{**t, "fields": fields_of(t["fields"])}) for t in items]
-
-        def projects_of(items: list[dict[str, Any]]) -> list[Project]:
-            return [Project(**{**p, "issue_types": types_of(p["issue_types"])}) for p in items]
-
-        return cls(
-            clients=[OAuthClient(**c) for c in data["clients"]],
-            users=[User(**u) for u in data["users"]],
-            sites=[
-                Site(
-                    **{
-                        **s,
-                        "projects": projects_of(s["projects"]),
-                        "issues": [Issue(**i) for i in s["issues"]],
-                    }
-                )
-                for s in data["sites"]
-            ],
-            consenting_user=data.get("consenting_user", ALEX),
-            page_limit=data.get("page_limit"),
+    def from_json(cls, data: object, where: str = "world") -> World:
+        """The world ``to_json`` wrote. Raises ``WorldShapeError`` naming the JSON path
+        (``where`` is its root) of the first key or value that does not fit."""
+        field_metas = list_of(FieldMeta)
+        issue_types = list_of(IssueType, fields=field_metas)
+        projects = list_of(Project, issue_types=issue_types)
+        world = build_dataclass(
+            cls,
+            data,
+            where,
+            clients=list_of(OAuthClient),
+            users=list_of(User),
+            sites=list_of(Site, projects=projects, issues=list_of(Issue)),
         )
+        if not world.clients:
+            raise WorldShapeError(f"{where}.clients: needs at least one OAuth client")
+        return world
+
+
+# ---- building dataclasses from JSON, with the path of what does not fit -----------------
+
+_T = TypeVar("_T")
+Builder = Callable[[Any, str], Any]
+
+
+class WorldShapeError(ValueError):
+    """JSON that does not have the shape of a sandbox world (or OAuth state); the message
+    starts with the JSON path of the problem, e.g. ``world.clients[0]: unknown key 'x'``."""
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )
+
+
+def _hint_name(hint: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean"}
+    if hint in names:
+        return names[hint]
+    return str(hint).replace("typing.", "").replace("NoneType", "null")
+
+
+def _fits(value: object, hint: Any) -> bool:
+    """Whether a JSON value fits a type hint of the world's dataclasses."""
+    if hint is Any:
+        return True
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is list:
+        return isinstance(value, list) and all(_fits(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and _fits(v, args[1]) for k, v in value.items()
+        )
+    return False
+
+
+def build_dataclass(cls: type[_T], data: object, where: str, **nested: Builder) -> _T:
+    """``cls(**data)`` after checking that ``data`` is an object with no unknown key, no
+    missing required key and values of the declared types; ``nested`` builds the keys
+    whose values are themselves dataclasses (or lists of them)."""
+    if not isinstance(data, dict):
+        raise WorldShapeError(f"{where}: expected an object, got {_kind(data)}")
+    declared = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    for key in data:
+        if key not in declared:
+            allowed = ", ".join(sorted(declared))
+            raise WorldShapeError(f"{where}: unknown key {key!r} (allowed: {allowed})")
+    for f in declared.values():
+        required = f.default is MISSING and f.default_factory is MISSING
+        if required and f.name not in data:
+            raise WorldShapeError(f"{where}: missing key {f.name!r}")
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{where}.{key}"
+        if key in nested:
+            kwargs[key] = nested[key](value, path)
+        elif not _fits(value, hints[key]):
+            raise WorldShapeError(f"{path}: expected {_hint_name(hints[key])}, got {_kind(value)}")
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def list_of(cls: type[_T], **nested: Builder) -> Callable[[Any, str], list[_T]]:
+    """A builder for a JSON array of ``cls`` objects."""
+
+    def build(data: Any, where: str) -> list[_T]:
+        if not isinstance(data, list):
+            raise WorldShapeError(f"{where}: expected an array, got {_kind(data)}")
+        return [
+            build_dataclass(cls, item, f"{where}[{i}]", **nested) for i, item in enumerate(data)
+        ]
+
+    return build
+
+
+def dict_of(cls: type[_T], **nested: Builder) -> Callable[[Any, str], dict[str, _T]]:
+    """A builder for a JSON object whose values are ``cls`` objects."""
+
+    def build(data: Any, where: str) -> dict[str, _T]:
+        if not isinstance(data, dict):
+            raise WorldShapeError(f"{where}: expected an object, got {_kind(data)}")
+        # Entries are named by position: the keys may be token hashes, kept out of messages.
+        return {
+            k: build_dataclass(cls, v, f"{where} (entry {i})", **nested)
+            for i, (k, v) in enumerate(data.items())
+        }
+
+    return build
 
 
 def write_json_atomic(path: Path, data: object) -> None:
