@@ -4,20 +4,29 @@ Two ways in: ``JiraClient.from_oauth`` (3LO tokens from ``adfkit jira login``, r
 through the API gateway ``{api_url}/ex/jira/{cloudId}/rest/api/3``) and
 ``JiraClient.from_api_token`` (email + API token basic auth on the site host).
 
-Failure handling:
+Failure handling (the retry rules themselves live in ``adfkit.jira.retry``):
 
-- 429 and 503 are retried (at most ``max_retries`` times) after ``Retry-After`` seconds,
-  capped at ``max_wait``; without the header (or with ``Retry-After: 0``) after a jittered
-  exponential backoff. The sleep function is injectable.
+- 429 is retried (at most ``max_retries`` times) after ``Retry-After`` seconds, or after a
+  jittered exponential backoff without the header (or with ``Retry-After: 0``). A
+  ``Retry-After`` above ``max_wait`` is not shortened (an early resend fails again): it is
+  a JiraApiError saying how long Jira asks to wait. The sleep function is injectable.
+- 503 is retried like 429 for reads. A create is resent after a 503 only when it carries
+  ``Retry-After``; a bare 503 (or 502/504) may come from a proxy after Jira created the
+  issue, so it raises ``CreateOutcomeUnknown``.
 - Connection failures before anything was sent (``ConnectError``, ``ConnectTimeout``,
   ``PoolTimeout``) are retried for every request. Failures after sending (read timeouts,
   dropped connections) are retried for reads but never for a create: that raises
   ``CreateOutcomeUnknown`` so no issue is ever created twice.
+- The token endpoint and accessible-resources get the same retries (``adfkit.jira.oauth``).
 - 401 is handled by ``BearerAuth`` (one refresh, one retry); what remains is an AuthError.
-- 403/404 from the gateway name the cloud id and the sites the token can reach;
-  Jira's own 403/404 say "missing or no permission" (Jira cannot tell them apart).
+- An OAuth 403/404 makes the client list the sites the grant reaches: if this site's cloud
+  id is not among them the error is a SiteError naming those that are; otherwise (and
+  for basic auth) it says "missing or no permission" (Jira cannot tell them apart).
 - 400 error collections are reported per field; ``INVALID_INPUT`` triggers a local
   re-validation of every ADF document in the request to name the JSON Pointer.
+- Pre-flight problems that stale cached createmeta could explain (a value not allowed, an
+  unknown or a missing required field) make the client read createmeta once more,
+  bypassing the cache, before reporting them.
 """
 
 from __future__ import annotations
@@ -32,23 +41,35 @@ import httpx
 
 from adfkit.jira.auth import BearerAuth, basic_auth
 from adfkit.jira.config import OAuthApp, load_app
-from adfkit.jira.createmeta import CreateMeta, FieldMeta, IssueType, MetaCache
+from adfkit.jira.createmeta import CreateMeta, FieldMeta, IssueType, MetaCache, cache_directory
 from adfkit.jira.errors import (
     AuthError,
     CreateOutcomeUnknown,
     JiraApiError,
     JiraError,
+    PreflightError,
     ReauthorizationRequired,
     SiteError,
 )
 from adfkit.jira.fields import DescriptionFormat, shape_fields
-from adfkit.jira.oauth import refresh_tokens
-from adfkit.jira.sites import Site, choose_site, describe_sites, load_saved_site, parse_resources
+from adfkit.jira.oauth import accessible_resources, refresh_tokens
+from adfkit.jira.retry import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_WAIT,
+    RetryPolicy,
+    TransportFailure,
+    send_with_retries,
+)
+from adfkit.jira.sites import Site, choose_site, describe_sites, load_saved_site
 from adfkit.jira.tokens import TokenStore
 
 __all__ = ["CreatedIssue", "JiraClient", "reachable_sites"]
 
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Pre-flight problems that createmeta cached before a change on the server would explain.
+_STALE_META_CODES = frozenset({"NOT_ALLOWED", "UNKNOWN_FIELD", "MISSING_REQUIRED"})
+# Statuses a proxy or gateway gives when it lost track of the backend: a create may exist.
+_GATEWAY_LOST = frozenset({502, 503, 504})
+_RETRY_OPTIONS = ("max_retries", "max_wait", "sleep", "jitter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,35 +91,27 @@ def reachable_sites(
     store: TokenStore | None = None,
     *,
     transport: httpx.BaseTransport | None = None,
+    retry: RetryPolicy | None = None,
 ) -> list[Site]:
     """The Jira sites the stored OAuth grant reaches (accessible-resources, deduped).
 
     Needs no chosen site: this is how one is chosen. The access token is refreshed first
-    if it is about to expire, as for any other call.
+    if it is about to expire, as for any other call; 429/503 are retried per ``retry``.
     """
     app = app or load_app()
     store = store or TokenStore()
+    policy = retry or RetryPolicy()
     if store.load() is None:
         raise ReauthorizationRequired("not logged in")
     with httpx.Client(transport=transport, timeout=30.0) as token_http:
-        auth = BearerAuth(store, lambda rt: refresh_tokens(app, rt, token_http))
-        return _accessible_resources(app, auth, transport)
+        auth = BearerAuth(store, lambda rt: refresh_tokens(app, rt, token_http, retry=policy))
+        with httpx.Client(auth=auth, transport=transport, timeout=30.0) as http:
+            return accessible_resources(app.api_url, http, retry=policy)
 
 
-def _accessible_resources(
-    app: OAuthApp, auth: httpx.Auth, transport: httpx.BaseTransport | None
-) -> list[Site]:
-    url = f"{app.api_url}/oauth/token/accessible-resources"
-    with httpx.Client(auth=auth, transport=transport, timeout=30.0) as http:
-        try:
-            response = http.get(url)
-        except httpx.HTTPError as exc:
-            raise SiteError(f"cannot reach {url}: {type(exc).__name__}") from None
-    if response.status_code == 401:
-        raise AuthError("the access token was refused while listing sites: run `adfkit jira login`")
-    if not response.is_success:
-        raise SiteError(f"{url} answered HTTP {response.status_code}")
-    return parse_resources(_json(response))
+def _retry_policy(options: Mapping[str, Any]) -> RetryPolicy:
+    """The RetryPolicy that ``JiraClient(**options)`` will use."""
+    return RetryPolicy(**{name: options[name] for name in _RETRY_OPTIONS if name in options})
 
 
 class JiraClient:
@@ -112,8 +125,8 @@ class JiraClient:
         auth: httpx.Auth,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        max_retries: int = 4,
-        max_wait: float = 60.0,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_wait: float = DEFAULT_MAX_WAIT,
         timeout: float = 30.0,
         cache: MetaCache | None = None,
         site: Site | None = None,
@@ -125,11 +138,11 @@ class JiraClient:
         self.site = site
         self._oauth = isinstance(auth, BearerAuth)
         self._http = httpx.Client(auth=auth, transport=transport, timeout=timeout)
-        self._sleep = sleep
-        self._max_retries = max_retries
-        self._max_wait = max_wait
-        self._jitter = jitter
+        self._retry = RetryPolicy(
+            max_retries=max_retries, max_wait=max_wait, sleep=sleep, jitter=jitter
+        )
         self._list_sites = list_sites
+        self._also_close: list[httpx.Client] = []  # e.g. from_oauth's token client
         self._meta = CreateMeta(self._get_json, cache=cache, site_key=self.rest_base)
 
     # -- constructors -------------------------------------------------------------------
@@ -154,32 +167,40 @@ class JiraClient:
         store = store or TokenStore()
         if store.load() is None:
             raise ReauthorizationRequired("not logged in")
+        policy = _retry_policy(options)
         token_http = httpx.Client(transport=transport, timeout=30.0)
-        auth = BearerAuth(store, lambda rt: refresh_tokens(app, rt, token_http))
+        auth = BearerAuth(store, lambda rt: refresh_tokens(app, rt, token_http, retry=policy))
 
         def list_sites() -> list[Site]:
-            return _accessible_resources(app, auth, transport)
+            with httpx.Client(auth=auth, transport=transport, timeout=30.0) as http:
+                return accessible_resources(app.api_url, http, retry=policy)
 
-        chosen = load_saved_site(store.directory) if site is None else None
-        if chosen is None:
-            try:
-                chosen = choose_site(list_sites(), site)
-            except SiteError as exc:
-                if site is None:
-                    raise SiteError(
-                        f"{exc}\n(or save a default: `adfkit jira sites --use NAME`)"
-                    ) from None
-                raise
-        return cls(
-            rest_base=f"{app.api_url}/ex/jira/{chosen.id}/rest/api/3",
-            browse_base=chosen.url,
-            auth=auth,
-            transport=transport,
-            cache=MetaCache(store.directory / "cache" / "createmeta", ttl=cache_ttl),
-            site=chosen,
-            list_sites=list_sites,
-            **options,
-        )
+        try:
+            chosen = load_saved_site(store.directory) if site is None else None
+            if chosen is None:
+                try:
+                    chosen = choose_site(list_sites(), site)
+                except SiteError as exc:
+                    if site is None:
+                        raise SiteError(
+                            f"{exc}\n(or save a default: `adfkit jira sites --use NAME`)"
+                        ) from None
+                    raise
+            client = cls(
+                rest_base=f"{app.api_url}/ex/jira/{chosen.id}/rest/api/3",
+                browse_base=chosen.url,
+                auth=auth,
+                transport=transport,
+                cache=MetaCache(cache_directory(store.directory), ttl=cache_ttl),
+                site=chosen,
+                list_sites=list_sites,
+                **options,
+            )
+        except BaseException:
+            token_http.close()
+            raise
+        client._also_close.append(token_http)
+        return client
 
     @classmethod
     def from_api_token(
@@ -210,7 +231,14 @@ class JiraClient:
         return self._list_sites()
 
     def close(self) -> None:
+        """Close every HTTP client this JiraClient opened (idempotent)."""
         self._http.close()
+        for http in self._also_close:
+            http.close()
+
+    def forget_createmeta(self) -> None:
+        """Drop the cached createmeta (the next calls read it from Jira)."""
+        self._meta.clear_cache()
 
     def __enter__(self) -> JiraClient:
         return self
@@ -261,14 +289,12 @@ class JiraClient:
         friendly values (``priority="High"``, ``components=["Payments"]``, ...).
         Raises PreflightError, JiraApiError, CreateOutcomeUnknown or AuthError.
         """
-        itype = self._meta.resolve_issue_type(project, issue_type)
-        metas = self._meta.fields(project, itype.id)
         values: dict[str, Any] = {"summary": summary}
         if description is not None:
             values["description"] = description
         values.update(fields or {})
         values.update(friendly)
-        shaped = shape_fields(metas, values, description_format=description_format)
+        itype, metas, shaped = self._preflight(project, issue_type, values, description_format)
         shaped["project"] = {"id": project} if project.isdigit() else {"key": project}
         shaped["issuetype"] = {"id": itype.id}
         body = {"fields": shaped}
@@ -288,24 +314,36 @@ class JiraClient:
             key=key, id=str(data.get("id", "")), url=f"{self.browse_base}/browse/{key}"
         )
 
+    def _preflight(
+        self,
+        project: str,
+        issue_type: str,
+        values: Mapping[str, Any],
+        description_format: DescriptionFormat,
+    ) -> tuple[IssueType, list[FieldMeta], dict[str, Any]]:
+        """Resolve the issue type and shape ``values``; when that fails in a way createmeta
+        cached before a server-side change would explain (a new component, a field added
+        to the screen, a new issue type), read createmeta once more without the cache."""
+        try:
+            itype = self._meta.resolve_issue_type(project, issue_type)
+        except JiraApiError:
+            if not self._meta.issue_types_came_from_cache(project):
+                raise
+            itype = self._meta.resolve_issue_type(project, issue_type, refresh=True)
+        metas = self._meta.fields(project, itype.id)
+        try:
+            return itype, metas, shape_fields(metas, values, description_format=description_format)
+        except PreflightError as exc:
+            stale = any(p.code in _STALE_META_CODES for p in exc.problems)
+            if not stale or not self._meta.fields_came_from_cache(project, itype.id):
+                raise
+        metas = self._meta.fields(project, itype.id, refresh=True)
+        return itype, metas, shape_fields(metas, values, description_format=description_format)
+
     # -- transport ---------------------------------------------------------------------
 
     def _get_json(self, path: str, params: Mapping[str, Any]) -> Any:
         return _json(self._request("GET", path, params=params))
-
-    def _backoff(self, attempt: int, base: float = 1.0) -> float:
-        # Jittered exponential backoff, jitter in [0.7, 1.3] as Atlassian's pseudo-code has it.
-        return float(min(self._max_wait, base * 2**attempt) * (0.7 + 0.6 * self._jitter()))
-
-    def _retry_wait(self, response: httpx.Response, attempt: int) -> float:
-        header = response.headers.get("Retry-After")
-        if header is not None:
-            seconds = _retry_after_seconds(header)
-            if seconds > 0:
-                return min(seconds, self._max_wait)
-            if seconds == 0:
-                return self._backoff(attempt, base=0.5)  # "retry soon", not "hammer"
-        return self._backoff(attempt)
 
     def _request(
         self,
@@ -317,44 +355,38 @@ class JiraClient:
         create: bool = False,
     ) -> httpx.Response:
         url = f"{self.rest_base}/{path}"
-        attempt = 0
-        while True:
-            try:
-                response = self._http.request(method, url, params=params, json=json_body)
-            except _NOT_SENT as exc:
-                if attempt >= self._max_retries:
-                    raise JiraError(
-                        f"cannot connect to {httpx.URL(url).host} ({type(exc).__name__}) "
-                        f"after {attempt + 1} attempts"
-                    ) from None
-            except httpx.TransportError as exc:
-                if create:
-                    raise CreateOutcomeUnknown(
-                        f"the create request was sent but the answer was lost "
-                        f"({type(exc).__name__}): the issue may have been created; check "
-                        "before retrying (search the project for the summary)"
-                    ) from None
-                if attempt >= self._max_retries:
-                    raise JiraError(
-                        f"{method} {path} failed ({type(exc).__name__}) after {attempt + 1} tries"
-                    ) from None
-            else:
-                if response.status_code not in (429, 503):
-                    if response.is_success:
-                        return response
-                    raise self._error(response, path)
-                if attempt >= self._max_retries:
-                    what = "rate limited" if response.status_code == 429 else "unavailable"
-                    raise JiraApiError(
-                        f"Jira is {what} (HTTP {response.status_code}); gave up after "
-                        f"{attempt + 1} attempts",
-                        status=response.status_code,
-                    )
-                self._sleep(self._retry_wait(response, attempt))
-                attempt += 1
-                continue
-            self._sleep(self._backoff(attempt))
-            attempt += 1
+        try:
+            response = send_with_retries(
+                lambda: self._http.request(method, url, params=params, json=json_body),
+                self._retry,
+                what="Jira",
+                after_sending=not create,
+                bare_503=not create,
+            )
+        except TransportFailure as exc:
+            if not exc.may_have_arrived:
+                raise JiraError(
+                    f"cannot connect to {httpx.URL(url).host} ({exc.kind}) "
+                    f"after {exc.attempts} attempts"
+                ) from None
+            if create:
+                raise CreateOutcomeUnknown(
+                    f"the create request was sent but the answer was lost ({exc.kind}): the "
+                    "issue may have been created; check before retrying (search the project "
+                    "for the summary)"
+                ) from None
+            raise JiraError(
+                f"{method} {path} failed ({exc.kind}) after {exc.attempts} tries"
+            ) from None
+        if response.is_success:
+            return response
+        if create and response.status_code in _GATEWAY_LOST:
+            raise CreateOutcomeUnknown(
+                f"Jira's gateway answered HTTP {response.status_code} without Retry-After to "
+                "the create request: the issue may have been created behind it; check before "
+                "retrying (search the project for the summary)"
+            )
+        raise self._error(response, path)
 
     def _error(self, response: httpx.Response, path: str) -> JiraError:
         status = response.status_code
@@ -379,19 +411,15 @@ class JiraClient:
                 f"Jira refused the access token even after a refresh ({gateway or 'HTTP 401'}): "
                 "run `adfkit jira login`"
             )
-        if status in (403, 404) and self._oauth and "errorMessage" in body and self.site:
-            try:
-                reachable = describe_sites(self._list_sites()) if self._list_sites else "?"
-            except JiraError:
-                reachable = "  (could not list them)"
-            return SiteError(
-                f"cloud id {self.site.id} ({self.site.url}) does not answer "
-                f"(HTTP {status}: {body['errorMessage']}); sites this token reaches:\n{reachable}\n"
-                "run `adfkit jira login` or pass --site with one of them"
-            )
         detail = "; ".join([*messages, *(f"{k}: {v}" for k, v in errors.items())]) or (
             str(gateway) if gateway else f"HTTP {status}"
         )
+        if status in (403, 404) and self._oauth and self.site is not None:
+            site_error = self._site_gone(
+                self.site, status, detail, jira_answered="errorMessages" in body
+            )
+            if site_error is not None:
+                return site_error
         if status in (403, 404):
             return JiraApiError(
                 f"{path}: {detail} (HTTP {status}: it does not exist or this account lacks "
@@ -407,23 +435,31 @@ class JiraClient:
             error_messages=messages,
         )
 
+    def _site_gone(
+        self, site: Site, status: int, detail: str, *, jira_answered: bool
+    ) -> SiteError | None:
+        """A SiteError when this client's cloud id is not among the sites the grant reaches.
 
-def _retry_after_seconds(header: str) -> float:
-    """``Retry-After`` in seconds: delta-seconds (what Jira sends) or an HTTP-date (RFC 9110
-    allows both); -1 when it is neither."""
-    try:
-        return float(header)
-    except ValueError:
-        pass
-    import email.utils
-
-    try:
-        when = email.utils.parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return -1.0
-    if when.tzinfo is None:
-        return -1.0
-    return max(0.0, when.timestamp() - time.time())
+        The gateway's 403/404 bodies are not documented, so the body is not trusted: the
+        list of reachable sites decides. None when the site is reachable (the 403/404 is
+        about the resource). When the list cannot be had, Jira's own error collection
+        (``errorMessages``) still counts as "the site answered".
+        """
+        reachable: list[Site] | None
+        try:
+            reachable = self.list_sites()
+        except JiraError:
+            reachable = None
+        if reachable is not None and any(s.id == site.id for s in reachable):
+            return None
+        if reachable is None and jira_answered:
+            return None
+        listed = describe_sites(reachable) if reachable is not None else "  (could not list them)"
+        return SiteError(
+            f"cloud id {site.id} ({site.url}) does not answer "
+            f"(HTTP {status}: {detail}); sites this token reaches:\n{listed}\n"
+            "run `adfkit jira login` or pass --site with one of them"
+        )
 
 
 def _explain_400(

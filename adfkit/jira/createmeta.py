@@ -2,11 +2,13 @@
 
 Uses the paginated endpoints that replaced the deprecated ``/issue/createmeta``:
 ``/issue/createmeta/{project}/issuetypes`` and ``/issue/createmeta/{project}/issuetypes/{id}``.
-Pages are read until ``startAt + len >= total`` (or an empty page). Jira Cloud uses the keys
-``issueTypes`` and ``fields``; Data Center answers ``values`` and the spec also lists
-``results``: all are accepted. Issue types are resolved per project (names repeat and ids
-differ between projects). Answers are cached as JSON files under ``cache/createmeta`` in the
-config directory for ``ttl`` seconds.
+Pages are read until ``startAt + len >= total``; without ``total``, until an empty page or
+``isLast: true``; never more than ``MAX_PAGES`` pages (then JiraApiError). Jira Cloud uses
+the keys ``issueTypes`` and ``fields``; Data Center answers ``values`` and the spec also
+lists ``results``: all are accepted. Issue types are resolved per project (names repeat and
+ids differ between projects). Answers are cached as JSON files under ``cache/createmeta``
+in the config directory (``cache_directory``) for ``ttl`` seconds; ``refresh=True`` reads
+past the cache and stores the fresh answer, ``clear_cache`` drops it all.
 """
 
 from __future__ import annotations
@@ -24,10 +26,16 @@ from typing import Any
 
 from adfkit.jira.errors import JiraApiError
 
-__all__ = ["CreateMeta", "FieldMeta", "IssueType", "MetaCache"]
+__all__ = ["CreateMeta", "FieldMeta", "IssueType", "MetaCache", "cache_directory"]
 
 GetJson = Callable[[str, Mapping[str, Any]], Any]
 PAGE_SIZE = 50  # Jira's default; the maximum is 200
+MAX_PAGES = 500  # 25,000 entries: far beyond any real screen; stops a server that never ends
+
+
+def cache_directory(config_dir: Path | str) -> Path:
+    """Where the createmeta cache of a config directory lives (``logout`` clears it)."""
+    return Path(config_dir) / "cache" / "createmeta"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,33 +118,41 @@ class MetaCache:
             os.replace(tmp, self._path(key))
 
     def clear(self) -> None:
-        with contextlib.suppress(OSError):
-            for path in self.directory.glob("*.json"):
-                path.unlink()
+        """Drop every entry (and any temp file a crashed write left behind)."""
+        for pattern in ("*.json", "*.tmp"):
+            for path in self.directory.glob(pattern):
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
-def _page_items(body: Any, keys: tuple[str, ...], what: str) -> tuple[list[Any], int | None]:
+def _page_items(body: Any, keys: tuple[str, ...], what: str) -> tuple[list[Any], int | None, bool]:
+    """A page's items, its ``total`` (None when absent) and whether it says ``isLast``."""
     if not isinstance(body, dict):
         raise JiraApiError(f"{what}: expected a JSON object", status=200)
     for key in keys:
         items = body.get(key)
         if isinstance(items, list):
             total = body.get("total")
-            return items, total if isinstance(total, int) else None
+            total = total if isinstance(total, int) and not isinstance(total, bool) else None
+            return items, total, body.get("isLast") is True
     raise JiraApiError(f"{what}: the answer has none of {', '.join(keys)}", status=200)
 
 
 def _all_pages(get_json: GetJson, path: str, keys: tuple[str, ...], what: str) -> list[Any]:
     items: list[Any] = []
     start = 0
-    while True:
-        page, total = _page_items(
+    for _ in range(MAX_PAGES):
+        page, total, last = _page_items(
             get_json(path, {"startAt": start, "maxResults": PAGE_SIZE}), keys, what
         )
         items.extend(page)
         start += len(page)
-        if not page or total is None or start >= total:
+        if not page or last or (total is not None and start >= total):
             return items
+    raise JiraApiError(
+        f"{what}: still more after {MAX_PAGES} pages ({len(items)} entries); giving up",
+        status=200,
+    )
 
 
 class CreateMeta:
@@ -148,24 +164,43 @@ class CreateMeta:
         self._get_json = get_json
         self._cache = cache
         self._site_key = site_key
+        # Keys whose latest answer came from the cache rather than from Jira.
+        self._served_from_cache: set[str] = set()
 
-    def _cached(self, key: str, load: Callable[[], list[Any]]) -> list[Any]:
+    def _cached(self, key: str, load: Callable[[], list[Any]], *, refresh: bool) -> list[Any]:
         full = f"{self._site_key}|{key}"
-        if self._cache is not None:
+        if self._cache is not None and not refresh:
             hit = self._cache.get(full)
             if isinstance(hit, list):
+                self._served_from_cache.add(key)
                 return hit
         value = load()
+        self._served_from_cache.discard(key)
         if self._cache is not None:
             self._cache.put(full, value)
         return value
 
-    def issue_types(self, project: str) -> list[IssueType]:
+    def clear_cache(self) -> None:
+        """Drop every cached answer (of every site sharing the cache directory)."""
+        if self._cache is not None:
+            self._cache.clear()
+        self._served_from_cache.clear()
+
+    def issue_types_came_from_cache(self, project: str) -> bool:
+        """True when the latest ``issue_types(project)`` answer was read from the cache."""
+        return f"types|{project}" in self._served_from_cache
+
+    def fields_came_from_cache(self, project: str, issue_type_id: str) -> bool:
+        """True when the latest ``fields(project, id)`` answer was read from the cache."""
+        return f"fields|{project}|{issue_type_id}" in self._served_from_cache
+
+    def issue_types(self, project: str, *, refresh: bool = False) -> list[IssueType]:
         """Every issue type that can be created in ``project`` (key or id)."""
         path = f"issue/createmeta/{project}/issuetypes"
         raw = self._cached(
             f"types|{project}",
             lambda: _all_pages(self._get_json, path, ("issueTypes", "values"), path),
+            refresh=refresh,
         )
         return [
             IssueType(id=str(t["id"]), name=str(t.get("name", "")), subtask=bool(t.get("subtask")))
@@ -173,9 +208,9 @@ class CreateMeta:
             if isinstance(t, dict) and "id" in t
         ]
 
-    def resolve_issue_type(self, project: str, wanted: str) -> IssueType:
+    def resolve_issue_type(self, project: str, wanted: str, *, refresh: bool = False) -> IssueType:
         """The issue type of ``project`` named ``wanted`` (case-insensitive) or with that id."""
-        types = self.issue_types(project)
+        types = self.issue_types(project, refresh=refresh)
         for candidate in types:
             if candidate.id == wanted:
                 return candidate
@@ -189,11 +224,12 @@ class CreateMeta:
             errors={"issuetype": f"unknown issue type {wanted!r}"},
         )
 
-    def fields(self, project: str, issue_type_id: str) -> list[FieldMeta]:
+    def fields(self, project: str, issue_type_id: str, *, refresh: bool = False) -> list[FieldMeta]:
         """The fields of one issue type in one project."""
         path = f"issue/createmeta/{project}/issuetypes/{issue_type_id}"
         raw = self._cached(
             f"fields|{project}|{issue_type_id}",
             lambda: _all_pages(self._get_json, path, ("fields", "values", "results"), path),
+            refresh=refresh,
         )
         return [FieldMeta.from_json(f) for f in raw if isinstance(f, dict)]

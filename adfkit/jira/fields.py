@@ -8,14 +8,18 @@ a user becomes ``{"accountId": ..}``, dates ``"YYYY-MM-DD"``, numbers numbers, o
 converted with adfkit and every document is validated with ``adfkit.iter_errors``.
 
 ``shape_fields`` reports every problem at once in a ``PreflightError``: required fields
-missing (required and no default), values outside ``allowedValues``, unknown field names
-and invalid ADF (with a JSON Pointer into the request body). Values already in Jira's
-shape (dicts) pass through unchanged; field types not listed above need that form.
+missing (required and no default), values outside ``allowedValues``, unknown field names,
+invalid ADF (with a JSON Pointer into the request body), and values JSON cannot carry
+(NaN, infinities, objects). Values already in Jira's shape (dicts) pass through unchanged,
+but when createmeta lists ``allowedValues`` their ``id``/``name``/``value`` must match an
+entry; field types not listed above need that form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
@@ -95,9 +99,35 @@ def _allowed_list(meta: FieldMeta) -> str:
     return ", ".join(_label(a) for a in meta.allowed_values or [])
 
 
+_REFERENCE_KEYS = ("id", "name", "value")
+
+
+def _check_allowed_dict(meta: FieldMeta, value: dict[str, Any]) -> dict[str, Any]:
+    """``value`` (already Jira's shape) when its id/name/value match one allowed entry."""
+    given = {k: value[k] for k in _REFERENCE_KEYS if k in value}
+    if not given:
+        raise _Problem(
+            "INVALID_VALUE",
+            f"{value!r} has none of id, name, value",
+            f"use one of: {_allowed_list(meta)}",
+        )
+    for allowed in meta.allowed_values or []:
+        if isinstance(allowed, dict) and all(
+            k in allowed and str(allowed[k]) == str(v) for k, v in given.items()
+        ):
+            return value
+    raise _Problem(
+        "NOT_ALLOWED",
+        f"{value!r} is not an allowed value of {meta.name}",
+        f"use one of: {_allowed_list(meta)}",
+    )
+
+
 def _pick_allowed(meta: FieldMeta, value: Any, fallback_key: str) -> dict[str, Any]:
     if isinstance(value, dict):
-        return value  # already Jira's shape
+        if meta.allowed_values is None:
+            return value  # already Jira's shape, and nothing to check it against
+        return _check_allowed_dict(meta, value)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
@@ -164,16 +194,29 @@ def _datetime(value: Any) -> str:
 
 
 def _number(value: Any) -> int | float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str):
+    if isinstance(value, float):
+        number = value
+    elif isinstance(value, str):
         try:
             number = float(value)
         except ValueError:
-            pass
-        else:
-            return int(number) if number.is_integer() and "." not in value else number
-    raise _Problem("INVALID_VALUE", f"{value!r} is not a number", "give a number such as 3 or 2.5")
+            raise _Problem(
+                "INVALID_VALUE", f"{value!r} is not a number", "give a number such as 3 or 2.5"
+            ) from None
+    else:
+        raise _Problem(
+            "INVALID_VALUE", f"{value!r} is not a number", "give a number such as 3 or 2.5"
+        )
+    if not math.isfinite(number):
+        # JSON has no NaN or infinity (and "1e999" overflows to infinity).
+        raise _Problem(
+            "INVALID_VALUE", f"{value!r} is not a finite number", "give a number such as 3 or 2.5"
+        )
+    if isinstance(value, str) and number.is_integer() and "." not in value:
+        return int(number)
+    return number
 
 
 def _adf(value: Any, fmt: DescriptionFormat, pointer: str) -> Any:
@@ -212,7 +255,7 @@ def _check_summary(text: str) -> None:
     if len(text) > 255:
         raise _Problem(
             "INVALID_VALUE",
-            f"the summary has {len(text)} characters; Jira allows fewer than 255",
+            f"the summary has {len(text)} characters; Jira allows at most 255",
             "shorten it and move the rest into the description",
         )
 
@@ -224,6 +267,40 @@ def _shape(meta: FieldMeta, value: Any, fmt: DescriptionFormat) -> Any:
     pointer = f"/fields/{meta.field_id}"
     if is_adf_field(meta):
         return _adf(value, fmt if meta.schema.get("system") == "description" else "auto", pointer)
+    if kind in ("priority", "option", "resolution", "securitylevel", "version", "component"):
+        return _pick_allowed(meta, value, "value" if kind == "option" else "name")
+    if kind == "array" and items in ("component", "option", "version"):
+        fallback = "value" if items == "option" else "name"
+        shaped: list[Any] = []
+        problems: list[str] = []
+        for item in _as_list(value):
+            try:
+                shaped.append(_pick_allowed(meta, item, fallback))
+            except _Problem as exc:
+                problems.append(exc.message)
+        if problems:
+            raise _Problem("NOT_ALLOWED", "; ".join(problems), f"use: {_allowed_list(meta)}")
+        return shaped
+    if kind == "array" and items == "string":
+        given = _as_list(value)
+        not_text = [v for v in given if not isinstance(v, str)]
+        if not_text:
+            raise _Problem(
+                "INVALID_VALUE",
+                f"labels must be text, got {', '.join(type(v).__name__ for v in not_text)}",
+                'give strings, e.g. ["bug", "payments"]',
+            )
+        labels: list[str] = given
+        spaced = [label for label in labels if not label or re.search(r"\s", label)]
+        if spaced:
+            raise _Problem(
+                "INVALID_VALUE",
+                f"labels cannot contain spaces or be empty: {spaced}",
+                "use hyphens or underscores instead of spaces",
+            )
+        return labels
+    if kind == "array" and items == "user":
+        return [_user(v) for v in _as_list(value)]
     if isinstance(value, dict):
         return value  # already Jira's shape
     if kind == "string":
@@ -239,41 +316,39 @@ def _shape(meta: FieldMeta, value: Any, fmt: DescriptionFormat) -> Any:
     if kind == "datetime":
         return _datetime(value)
     if kind == "user":
-        if not isinstance(value, str) or not value.strip():
-            raise _Problem("INVALID_VALUE", "expected an account id", "give the user's account id")
-        return {"accountId": value.strip()}
+        return _user(value)
     if kind == "issuelink" or meta.field_id == "parent":
         text = str(value).strip()
         return {"id": text} if text.isdigit() else {"key": text}
-    if kind in ("priority", "option", "resolution", "securitylevel", "version", "component"):
-        return _pick_allowed(meta, value, "value" if kind == "option" else "name")
-    if kind == "array" and items == "string":
-        labels = [str(v) for v in _as_list(value)]
-        spaced = [label for label in labels if not label or re.search(r"\s", label)]
-        if spaced:
-            raise _Problem(
-                "INVALID_VALUE",
-                f"labels cannot contain spaces or be empty: {spaced}",
-                "use hyphens or underscores instead of spaces",
-            )
-        return labels
-    if kind == "array" and items in ("component", "option", "version"):
-        fallback = "value" if items == "option" else "name"
-        shaped: list[Any] = []
-        problems: list[str] = []
-        for item in _as_list(value):
-            try:
-                shaped.append(_pick_allowed(meta, item, fallback))
-            except _Problem as exc:
-                problems.append(exc.message)
-        if problems:
-            raise _Problem("NOT_ALLOWED", "; ".join(problems), f"use: {_allowed_list(meta)}")
-        return shaped
-    if kind == "array" and items == "user":
-        return [{"accountId": str(v)} for v in _as_list(value)]
     if isinstance(value, list | str | int | float) and not isinstance(value, bool):
         return value  # no rule for this type: sent as given
     raise _Problem("INVALID_VALUE", f"no conversion for schema type {kind!r}", "pass Jira's shape")
+
+
+def _user(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value  # already Jira's shape, e.g. {"accountId": ...}
+    if not isinstance(value, str) or not value.strip():
+        raise _Problem("INVALID_VALUE", "expected an account id", "give the user's account id")
+    return {"accountId": value.strip()}
+
+
+def _check_json(value: Any) -> None:
+    """Raise unless ``value`` encodes as strict JSON (httpx would fail on it mid-send)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        raise _Problem(
+            "INVALID_VALUE",
+            "contains NaN or an infinite number, which JSON cannot carry",
+            "give finite numbers",
+        ) from None
+    except (TypeError, RecursionError) as exc:
+        raise _Problem(
+            "INVALID_VALUE",
+            f"cannot be sent as JSON ({exc})",
+            "give text, numbers, lists and dicts only",
+        ) from None
 
 
 def shape_fields(
@@ -305,7 +380,9 @@ def shape_fields(
             )
             continue
         try:
-            shaped[meta.field_id] = _shape(meta, value, description_format)
+            shaped_value = _shape(meta, value, description_format)
+            _check_json(shaped_value)
+            shaped[meta.field_id] = shaped_value
         except (_Problem, _Problems) as exc:
             problems.extend(
                 FieldProblem(

@@ -6,6 +6,14 @@ authorization URL carries every documented parameter in the documented order:
 
 Token-endpoint failures become ``AuthError``s built from the ``error`` code alone; a dead
 refresh token (``invalid_grant``) becomes ``ReauthorizationRequired``.
+
+Token requests are resent on 429, on 503 (with or without ``Retry-After``) and when the
+connection was never made (see ``adfkit.jira.retry``): an authorization code is not used
+up by a 429/503, and a refresh token stays valid within Atlassian's reuse leeway. A request
+whose answer was lost after sending is not resent; the caller sees an AuthError.
+
+``accessible_resources`` lists the sites a token reaches, with the same retries (it is a
+read); the login flow and ``JiraClient`` both use it.
 """
 
 from __future__ import annotations
@@ -19,10 +27,19 @@ from urllib.parse import quote
 import httpx
 
 from adfkit.jira.config import OAuthApp
-from adfkit.jira.errors import AuthError, ReauthorizationRequired
+from adfkit.jira.errors import AuthError, ReauthorizationRequired, SiteError
+from adfkit.jira.retry import RetryPolicy, TransportFailure, send_with_retries
+from adfkit.jira.sites import Site, parse_resources
 from adfkit.jira.tokens import TokenSet
 
-__all__ = ["authorization_url", "exchange_code", "new_state", "refresh_tokens", "verify_state"]
+__all__ = [
+    "accessible_resources",
+    "authorization_url",
+    "exchange_code",
+    "new_state",
+    "refresh_tokens",
+    "verify_state",
+]
 
 
 def new_state() -> str:
@@ -54,7 +71,9 @@ def authorization_url(app: OAuthApp, state: str) -> str:
     return f"{app.auth_url}/authorize?{query}"
 
 
-def exchange_code(app: OAuthApp, code: str, http: httpx.Client) -> TokenSet:
+def exchange_code(
+    app: OAuthApp, code: str, http: httpx.Client, *, retry: RetryPolicy | None = None
+) -> TokenSet:
     """Trade an authorization code for tokens."""
     return _token_request(
         app,
@@ -67,10 +86,13 @@ def exchange_code(app: OAuthApp, code: str, http: httpx.Client) -> TokenSet:
             "redirect_uri": app.redirect_uri,
         },
         grant="authorization code",
+        retry=retry,
     )
 
 
-def refresh_tokens(app: OAuthApp, refresh_token: str, http: httpx.Client) -> TokenSet:
+def refresh_tokens(
+    app: OAuthApp, refresh_token: str, http: httpx.Client, *, retry: RetryPolicy | None = None
+) -> TokenSet:
     """Use a refresh token; the answer carries a rotated refresh token."""
     return _token_request(
         app,
@@ -82,17 +104,67 @@ def refresh_tokens(app: OAuthApp, refresh_token: str, http: httpx.Client) -> Tok
             "refresh_token": refresh_token,
         },
         grant="refresh token",
+        retry=retry,
     )
 
 
+def accessible_resources(
+    api_url: str,
+    http: httpx.Client,
+    *,
+    access_token: str | None = None,
+    retry: RetryPolicy | None = None,
+) -> list[Site]:
+    """The sites a grant reaches (``GET {api_url}/oauth/token/accessible-resources``), deduped.
+
+    ``access_token`` is sent as the bearer token; without it ``http``'s own auth (such as
+    ``BearerAuth``) applies. 429, 503 and failed connections are retried per ``retry``.
+    Raises AuthError on 401, SiteError when the list cannot be had.
+    """
+    url = f"{api_url}/oauth/token/accessible-resources"
+    headers = {"Authorization": f"Bearer {access_token}"} if access_token is not None else {}
+    try:
+        response = send_with_retries(
+            lambda: http.get(url, headers=headers),
+            retry or RetryPolicy(),
+            what="accessible-resources",
+            after_sending=True,  # a read: repeating it is harmless
+            bare_503=True,
+        )
+    except TransportFailure as exc:
+        raise SiteError(f"cannot reach {url}: {exc.kind} after {exc.attempts} attempt(s)") from None
+    if response.status_code == 401:
+        raise AuthError("the access token was refused while listing sites: run `adfkit jira login`")
+    if not response.is_success:
+        raise SiteError(f"{url} answered HTTP {response.status_code}")
+    try:
+        data = response.json()
+    except ValueError:
+        raise SiteError(f"{url} answered something that is not JSON") from None
+    return parse_resources(data)
+
+
 def _token_request(
-    app: OAuthApp, http: httpx.Client, body: dict[str, str], *, grant: str
+    app: OAuthApp,
+    http: httpx.Client,
+    body: dict[str, str],
+    *,
+    grant: str,
+    retry: RetryPolicy | None,
 ) -> TokenSet:
     url = f"{app.auth_url}/oauth/token"
     try:
-        response = http.post(url, json=body)
-    except httpx.HTTPError as exc:
-        raise AuthError(f"cannot reach the token endpoint {url}: {type(exc).__name__}") from None
+        response = send_with_retries(
+            lambda: http.post(url, json=body),
+            retry or RetryPolicy(),
+            what="the token endpoint",
+            after_sending=False,  # the answer may carry tokens we would never see again
+            bare_503=True,  # a 503 neither uses up a code nor kills a refresh token
+        )
+    except TransportFailure as exc:
+        raise AuthError(
+            f"cannot reach the token endpoint {url}: {exc.kind} after {exc.attempts} attempt(s)"
+        ) from None
     data: Any
     try:
         data = response.json()

@@ -9,6 +9,7 @@ does (waits, errors, results) and what the sandbox saw (its request log and its 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from adfkit.jira.client import JiraClient
+from adfkit.jira.client import JiraClient, reachable_sites
 from adfkit.jira.config import OAuthApp
 from adfkit.jira.errors import (
     AuthError,
@@ -26,6 +27,7 @@ from adfkit.jira.errors import (
     SiteError,
 )
 from adfkit.jira.login_flow import login
+from adfkit.jira.retry import RetryPolicy
 from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.jira.tokens import TokenStore
@@ -136,11 +138,17 @@ def test_503_without_retry_after_backs_off(world: World) -> None:
     assert world.waits == pytest.approx([1.0, 2.0])
 
 
-def test_retry_after_above_max_wait_is_capped(world: World) -> None:
+def test_retry_after_above_max_wait_fails_at_once_instead_of_retrying_early(
+    world: World,
+) -> None:
+    # Resent before Retry-After expires, the request would only fail again (section 5).
     world.sb.faults.rate_limit("myself", count=1, retry_after=120)
-    with world.client(max_wait=5.0) as client:
+    with world.client(max_wait=5.0) as client, pytest.raises(JiraApiError) as caught:
         client.myself()
-    assert world.waits == [5.0]
+    assert str(caught.value) == "Jira asks to wait 120 s (more than max_wait 5 s); try again later"
+    assert caught.value.status == 429
+    assert world.waits == []
+    assert world.sb.count("myself") == 1
 
 
 def test_endless_429_gives_up_after_max_retries_with_a_clear_error(world: World) -> None:
@@ -179,7 +187,14 @@ def test_read_timeout_on_a_get_is_retried(world: World) -> None:
     world.sb.faults.slow("myself", delay=1.0)
     with world.client(timeout=0.3, jitter=lambda: 0.5) as client:
         assert client.myself()["accountId"] == ALEX
-    assert len(world.waits) == 1
+    assert world.waits == [1.0]
+    # The slow request is logged when its (late) answer is written: wait for that.
+    deadline = time.monotonic() + 5.0
+    while world.sb.count("myself") < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert world.sb.count("myself") == 2
+    assert world.sb.count("myself", fault="slow") == 1
+    assert world.sb.count("myself", fault=None, status=200) == 1
 
 
 def test_connection_dropped_before_processing_a_get_is_retried_and_succeeds(
@@ -227,7 +242,60 @@ def test_429_on_create_is_retried_and_exactly_one_issue_exists(world: World) -> 
     assert [i.key for i in issues] == [created.key]
 
 
+def test_create_after_a_503_without_retry_after_is_not_resent(world: World) -> None:
+    # A bare 503 may come from a proxy after Jira created the issue: resending could
+    # duplicate it, so the client stops and says the outcome is unknown.
+    with world.client() as client:
+        client.fields("PAY", "Bug")  # warm the createmeta cache so only the POST is faulted
+        world.sb.faults.unavailable("create_issue")
+        with pytest.raises(CreateOutcomeUnknown) as caught:
+            client.create_issue(summary="Bare 503 create", **BUG)  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert "HTTP 503 without Retry-After" in message
+    assert "may have been created" in message
+    assert "check before retrying" in message
+    assert world.waits == []
+    assert world.sb.count("create_issue") == 1
+    assert world.sb.count("create_issue", status=503) == 1
+    assert world.sb.issues(project="PAY") == []  # here the sandbox did not create it
+
+
+def test_503_with_retry_after_on_create_is_retried_once_and_creates_one_issue(
+    world: World,
+) -> None:
+    world.sb.faults.unavailable("create_issue", retry_after=2)
+    with world.client() as client:
+        created = client.create_issue(summary="503 then created", **BUG)  # type: ignore[arg-type]
+    assert world.waits == [2.0]
+    assert world.sb.count("create_issue") == 2
+    assert [i.key for i in world.sb.issues(project="PAY")] == [created.key]
+
+
 # -- tokens and sites ---------------------------------------------------------------------
+
+
+def test_sites_survive_a_429_on_accessible_resources(world: World) -> None:
+    listed_at_login = world.sb.count("accessible_resources", status=200)
+    world.sb.faults.rate_limit("accessible_resources", retry_after=1)
+    sites = reachable_sites(world.app, world.store, retry=RetryPolicy(sleep=world.waits.append))
+    assert [s.name for s in sites] == ["Acme", "Beta Labs"]
+    assert world.waits == [1.0]
+    assert world.sb.count("accessible_resources", status=429) == 1
+    assert world.sb.count("accessible_resources", status=200) == listed_at_login + 1
+
+
+def test_refresh_survives_a_bare_503_and_an_html_429_from_the_token_endpoint(
+    world: World,
+) -> None:
+    world.sb.expire_access_tokens()
+    world.sb.faults.unavailable("token")
+    world.sb.faults.rate_limit("token", retry_after=None, html=True)
+    with world.client(jitter=lambda: 0.5) as client:
+        assert "customfield_10040" in {f.field_id for f in client.fields("PAY", "Bug")}
+    assert world.waits == [1.0, 2.0]
+    assert world.sb.count("token", grant_type="refresh_token", status=503) == 1
+    assert world.sb.count("token", grant_type="refresh_token", status=429) == 1
+    assert world.sb.count("token", grant_type="refresh_token", status=200) == 1
 
 
 def test_expired_access_token_is_refreshed_once_and_the_call_succeeds(world: World) -> None:
