@@ -234,15 +234,18 @@ def _open_browser(url: str) -> None:
 
 @jira.command()
 def logout() -> None:
-    """Forget the stored tokens and site."""
+    """Forget the stored tokens, the default site and the cached create metadata."""
 
     def body() -> None:
+        from adfkit.jira.createmeta import MetaCache, cache_directory
         from adfkit.jira.sites import forget_site
         from adfkit.jira.tokens import TokenStore
 
         store = TokenStore()
         removed = store.clear()
         forget_site(store.directory)
+        # What the grant could see of the site's projects goes with the grant.
+        MetaCache(cache_directory(store.directory)).clear()
         click.echo("Logged out." if removed else "No stored tokens.")
 
     _run(False, body)

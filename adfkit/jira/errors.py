@@ -118,7 +118,9 @@ class JiraApiError(JiraError):
 
 
 class CreateOutcomeUnknown(JiraError):
-    """The create request was sent but no answer arrived: the issue may exist.
+    """The create request was sent and may have been carried out: no answer arrived, or
+    a 502/503/504 without ``Retry-After`` came back (a proxy can answer that after Jira
+    created the issue). The issue may exist.
 
     adfkit never resends a create in this case, since that could make a duplicate.
     """

@@ -20,9 +20,16 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from adfkit.jira.config import OAuthApp
-from adfkit.jira.errors import AuthError, ConfigError, SiteError
-from adfkit.jira.oauth import authorization_url, exchange_code, new_state, verify_state
-from adfkit.jira.sites import Site, parse_resources
+from adfkit.jira.errors import AuthError, ConfigError
+from adfkit.jira.oauth import (
+    accessible_resources,
+    authorization_url,
+    exchange_code,
+    new_state,
+    verify_state,
+)
+from adfkit.jira.retry import RetryPolicy
+from adfkit.jira.sites import Site
 from adfkit.jira.tokens import TokenSet, TokenStore
 
 __all__ = ["LoginResult", "login"]
@@ -83,11 +90,14 @@ def login(
     show_url: Callable[[str], None] | None = None,
     timeout: float = 300.0,
     transport: httpx.BaseTransport | None = None,
+    retry: RetryPolicy | None = None,
 ) -> LoginResult:
     """Run the consent flow; store and return the tokens and the reachable sites.
 
     ``opener`` opens the URL (None: do not open anything); ``show_url`` is also given the
-    URL (the CLI prints it). Raises AuthError on denial, state mismatch or timeout.
+    URL (the CLI prints it). ``retry`` governs the code exchange and the site listing
+    (429, 503 and failed connections). Raises AuthError on denial, state mismatch or
+    timeout, SiteError when the sites cannot be listed (the tokens are stored by then).
     """
     state = new_state()
     received: dict[str, str] = {}
@@ -117,29 +127,13 @@ def login(
     code = received.get("code")
     if not code:
         raise AuthError("the callback carried neither a code nor an error")
-    resources_url = f"{app.api_url}/oauth/token/accessible-resources"
     with httpx.Client(transport=transport, timeout=30.0) as http:
-        tokens = exchange_code(app, code, http)
+        tokens = exchange_code(app, code, http, retry=retry)
         # Under the lock, like every other write: a concurrent refresh must not interleave.
         with store.locked():
             store.save(tokens)
         warnings = [] if tokens.has_refresh_token else [NO_REFRESH_WARNING]
-        try:
-            response = http.get(
-                resources_url, headers={"Authorization": f"Bearer {tokens.access_token}"}
-            )
-        except httpx.HTTPError as exc:
-            # The exception text is not repeated: only its class and the URL, which holds
-            # no secret (the token travels in a header).
-            raise SiteError(
-                f"logged in, but cannot reach {resources_url} to list the sites: "
-                f"{type(exc).__name__}; check the API URL "
-                "(--api-url, ADFKIT_JIRA_API_URL or api_url in config.json)"
-            ) from None
-    if not response.is_success:
-        raise SiteError(f"{resources_url} answered HTTP {response.status_code}")
-    try:
-        body = response.json()
-    except ValueError:
-        raise SiteError(f"{resources_url} did not answer JSON") from None
-    return LoginResult(tokens=tokens, sites=parse_resources(body), warnings=warnings)
+        sites = accessible_resources(
+            app.api_url, http, access_token=tokens.access_token, retry=retry
+        )
+    return LoginResult(tokens=tokens, sites=sites, warnings=warnings)

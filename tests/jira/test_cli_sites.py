@@ -107,3 +107,18 @@ def test_fields_lists_what_a_caller_must_supply_and_all_lists_the_rest(sandbox: 
         row["id"] for row in json.loads(_jira("fields", "PAY", "Bug", "--all", "--json").stdout)
     }
     assert {"project", "issuetype", "priority", "labels", "description"} <= every
+
+
+def test_logout_forgets_the_tokens_the_default_site_and_the_cached_createmeta(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    assert _jira("login", "--site", "Acme").exit_code == 0
+    assert _jira("fields", "PAY", "Bug").exit_code == 0
+    cache = tmp_path / "cache" / "createmeta"
+    assert list(cache.glob("*.json"))  # createmeta answers were cached
+    result = _jira("logout")
+    assert result.exit_code == 0, result.output
+    assert "Logged out." in result.output
+    assert not (tmp_path / "tokens.json").exists()
+    assert not (tmp_path / "site.json").exists()
+    assert not list(cache.glob("*.json"))
