@@ -34,12 +34,29 @@ def gateway_error(status: int, message: str) -> Response:
     return json_response(status, {"code": status, "message": message})
 
 
+# Enough style for a person to read the consent page in a real browser; no external
+# resources, so the page works offline and loads nothing from anywhere.
+_STYLE = (
+    "body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#172b4d;background:#f4f5f7}"
+    ".banner{margin:0;padding:6px 16px;background:#ffab00;font-size:14px}"
+    "main{max-width:560px;margin:32px auto;padding:24px 32px;background:#fff;"
+    "border-radius:8px;box-shadow:0 1px 3px rgba(9,30,66,.25)}"
+    "h1{font-size:22px;line-height:1.3}h2{font-size:16px;margin-top:24px}"
+    "form{display:inline-block;margin:24px 12px 0 0}"
+    "button{font:inherit;padding:8px 20px;border-radius:4px;border:1px solid #c1c7d0;"
+    "background:#fff;cursor:pointer}#accept{background:#0052cc;border-color:#0052cc;color:#fff}"
+)
+
+
 def html_page(
     status: int, title: str, body_html: str, headers: dict[str, str] | None = None
 ) -> Response:
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head>\n<body>\n{body_html}\n</body></html>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>\n<body>\n"
+        '<p class="banner">adfkit sandbox: a local stand-in for Atlassian, not Atlassian</p>\n'
+        f"<main>\n{body_html}\n</main></body></html>\n"
     )
     return Response(
         status, page.encode(), {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
