@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from adfkit._html_formatting import balance_formatting
 from adfkit.repair import repair_document, text_of
 
 __all__ = ["from_html", "to_html"]
@@ -823,6 +824,11 @@ def from_html(markup: str | bytes) -> Json:
     markup = _cdata_as_text(markup)
     if isinstance(markup, str):
         markup = _UNENCODABLE.sub("\ufffd", markup)
+        markup = balance_formatting(markup)
+    else:
+        # Undecoded bytes in a declared ASCII-compatible charset: Latin-1 maps each byte
+        # to one character and back, so the tags are found and the rest passes untouched.
+        markup = balance_formatting(markup.decode("latin-1")).encode("latin-1")
     if not markup.strip():
         return {"type": "doc", "version": 1, "content": []}
     parser = etree.HTMLParser(

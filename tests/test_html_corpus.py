@@ -40,16 +40,7 @@ from adfkit.repair import text_of
 CORPUS = Path(__file__).resolve().parent / "data" / "html"
 SOURCES = sorted(CORPUS.glob("*.html"))
 
-DISAGREEMENTS: dict[str, str] = {
-    "unclosed-tags": (
-        "HTML5 reopens an unclosed <b> in each following paragraph and list item, so "
-        "browsers show everything after it bold; libxml2 closes it with its paragraph"
-    ),
-    "misnested-formatting": (
-        "<b>..<i>..</b>..</i>: HTML5's adoption agency keeps the <i> open after </b>; "
-        "libxml2 closes both (same for <i><u></i></u>)"
-    ),
-}
+DISAGREEMENTS: dict[str, str] = {}
 
 
 def _expected(source: Path) -> dict[str, Any]:
