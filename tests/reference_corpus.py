@@ -5,7 +5,7 @@ Three kinds of case, all plain JSON-ready values:
 - ``SEEDS``: hand-written valid documents. Together they use every node type in
   ``adfkit.spec.NODES`` and every mark type in ``adfkit.spec.MARKS``.
 - ``DEFECTS``: hand-written single-defect edits of the seeds, aimed at the places where
-  the references are known to disagree (``/work/shared/reference/adf-references.md``)
+  the references are known to disagree (docs/validation.md, "Decisions")
   and at the rules every reference shares.
 - ``generate_mutations``: a fixed-seed ``random.Random`` generator applying one random
   edit (delete a key, replace a value, swap a node type, add a mark, graft or duplicate a

@@ -5,8 +5,8 @@ It deliberately does not use adfkit's validator or its spec table. The client ch
 documents with that validator before sending them; if the sandbox asked the same code,
 a bug in it would be agreed with on both sides of the wire and no test could see it,
 and the INVALID_INPUT path would never be reached over HTTP. So the rules here are
-written out from the facts in /work/shared/reference/jira-cloud.md sections 3.3 and 3.4
-(observed rejections, the ADF structure page and the ADF JSON schema's names):
+written out from what is known of Jira Cloud's own answers (rejections observed in public
+issue threads, the ADF structure page and the ADF JSON schema's names):
 
 * the top level is ``{"type": "doc", "version": 1, "content": [...]}``;
 * every node and mark type is one Jira knows (``NODE_TYPES``, ``MARK_TYPES``);

@@ -9,8 +9,7 @@ as real Jira's do.
 
 Invalid ADF is judged by ``adf.py``, the sandbox's own structural check, not by adfkit's
 validator (see that module for why). Messages marked UNCONFIRMED below are plausible
-English texts that no source pinned down verbatim (see
-/work/shared/reference/jira-cloud.md section 3.3 and docs/sandbox.md).
+English texts that no source pinned down verbatim (docs/sandbox.md lists them).
 Limits: ``update`` operations, transitions, watchers and permissions are not modelled.
 """
 
