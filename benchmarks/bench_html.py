@@ -264,6 +264,7 @@ class Share:
     total: list[float] = field(default_factory=list)
     validate: list[float] = field(default_factory=list)
     repair: list[float] = field(default_factory=list)
+    balance: list[float] = field(default_factory=list)
     validate_calls: int = 0
     repair_calls: int = 0
 
@@ -288,21 +289,28 @@ def _timing(module: Any, name: str, sink: list[float], counter: list[int]) -> It
 
 
 def measure_share(data: bytes, calls: int) -> Share | str:
-    """Time ``from_html`` with ``adfkit.validator.is_valid`` and
-    ``adfkit.html.repair_document`` wrapped in timers (``from_html`` looks both up at
-    call time), or say why that cannot be done."""
-    for module, name in ((adfkit.validator, "is_valid"), (adfkit.html, "repair_document")):
+    """Time ``from_html`` with ``adfkit.validator.is_valid``,
+    ``adfkit.html.repair_document`` and ``adfkit.html.balance_formatting`` wrapped in timers
+    (``from_html`` looks them up at call time), or say why that cannot be done."""
+    stages = (
+        (adfkit.validator, "is_valid"),
+        (adfkit.html, "repair_document"),
+        (adfkit.html, "balance_formatting"),
+    )
+    for module, name in stages:
         if not callable(getattr(module, name, None)):
             return f"{module.__name__}.{name} is not there to time"
     share = Share()
-    validate_count, repair_count = [0], [0]
+    validate_count, repair_count, balance_count = [0], [0], [0]
     with (
         _timing(adfkit.validator, "is_valid", share.validate, validate_count),
         _timing(adfkit.html, "repair_document", share.repair, repair_count),
+        _timing(adfkit.html, "balance_formatting", share.balance, balance_count),
     ):
         for _ in range(calls + 1):  # the first call warms up and is not kept
             share.validate.append(0.0)
             share.repair.append(0.0)
+            share.balance.append(0.0)
             enabled = gc.isenabled()
             gc.disable()
             try:
@@ -312,7 +320,7 @@ def measure_share(data: bytes, calls: int) -> Share | str:
             finally:
                 if enabled:
                     gc.enable()
-    del share.total[0], share.validate[0], share.repair[0]
+    del share.total[0], share.validate[0], share.repair[0], share.balance[0]
     share.validate_calls = round(validate_count[0] / (calls + 1))
     share.repair_calls = round(repair_count[0] / (calls + 1))
     return share
@@ -356,7 +364,8 @@ def print_share(page: Page, share: Share | str) -> None:
     total = statistics.median(share.total)
     validate = statistics.median(share.validate)
     repair = statistics.median(share.repair)
-    rest = total - validate - repair
+    balance = statistics.median(share.balance)
+    rest = total - validate - repair - balance
     print(f"  whole call                          {ms(total):>9} ms")
     print(
         f"  adfkit.validator.is_valid           {ms(validate):>9} ms  {validate / total:>5.1%}"
@@ -366,6 +375,10 @@ def print_share(page: Page, share: Share | str) -> None:
         f"  adfkit.repair.repair_document       {ms(repair):>9} ms  {repair / total:>5.1%}"
         f"  ({share.repair_calls} call(s) per conversion"
         + ("; the natural conversion was not valid ADF)" if share.repair_calls else ")")
+    )
+    print(
+        f"  adfkit.html.balance_formatting      {ms(balance):>9} ms  {balance / total:>5.1%}"
+        "  (HTML5's formatting rules on the markup)"
     )
     print(
         f"  parsing and building (the rest)     {ms(rest):>9} ms  {rest / total:>5.1%}"
