@@ -16,16 +16,15 @@ The chosen site (non-secret: id, name, url) is kept in ``site.json`` beside the 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from adfkit.jira.errors import ConfigError
+from adfkit.jira.files import write_private_json
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -190,18 +189,8 @@ def save_app_settings(app: OAuthApp, directory: Path | None = None) -> Path:
         "auth_url": app.auth_url,
         "api_url": app.api_url,
     }
-    tmp: str | None = None
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".config.", suffix=".tmp")
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(merged, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
+        write_private_json(path, merged, indent=2)
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         raise ConfigError(f"{path}: cannot save the settings: {exc.strerror}") from None
     return path

@@ -16,8 +16,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from adfkit.jira.errors import JiraApiError
+from adfkit.jira.files import write_private_json
 
 __all__ = ["CreateMeta", "FieldMeta", "IssueType", "MetaCache", "cache_directory"]
 
@@ -110,12 +109,9 @@ class MetaCache:
         return entry.get("value")
 
     def put(self, key: str, value: Any) -> None:
+        entry = {"key": key, "stored_at": self._clock(), "value": value}
         with contextlib.suppress(OSError):  # a cache that cannot be written is just slower
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": key, "stored_at": self._clock(), "value": value}, handle)
-            os.replace(tmp, self._path(key))
+            write_private_json(self._path(key), entry)
 
     def clear(self) -> None:
         """Drop every entry (and any temp file a crashed write left behind)."""

@@ -10,10 +10,6 @@ share.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +17,7 @@ from typing import Any
 
 from adfkit.jira.config import read_json_file
 from adfkit.jira.errors import ConfigError, SiteError
+from adfkit.jira.files import write_private_json
 
 SITE_FILE = "site.json"
 
@@ -169,17 +166,9 @@ def save_site(directory: Path, site: Site) -> None:
     fails.
     """
     path = directory / SITE_FILE
-    tmp: str | None = None
     try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".site.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(site.to_json(), handle)
-        os.replace(tmp, path)
+        write_private_json(path, site.to_json())
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         raise ConfigError(f"{path}: cannot save the site: {exc.strerror}") from None
 
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +26,7 @@ from typing import Any, Literal
 from filelock import FileLock, Timeout
 
 from adfkit.jira.errors import ReauthorizationRequired, TokenStoreError
+from adfkit.jira.files import write_private_json
 
 __all__ = ["KEYRING_SERVICE", "TokenSet", "TokenStore"]
 
@@ -188,28 +187,14 @@ class TokenStore:
 
     def save(self, tokens: TokenSet) -> None:
         """Persist ``tokens`` atomically (temp file in the same directory, then os.replace)."""
-        text = json.dumps(tokens.to_json())
         if self.backend == "keyring":
+            text = json.dumps(tokens.to_json())
             _keyring_call("write", lambda kr: kr.set_password(KEYRING_SERVICE, _KEYRING_USER, text))
             return
         self._ensure_dir()
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tokens.", suffix=".tmp")
+            write_private_json(self.path, tokens.to_json())
         except OSError as exc:
-            raise TokenStoreError(
-                f"{self.directory}: cannot write tokens: {exc.strerror}"
-            ) from None
-        try:
-            # mkstemp creates the file 0600; fchmod keeps it so even under an odd umask.
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
             raise TokenStoreError(f"{self.path}: cannot write tokens: {exc.strerror}") from None
 
     def clear(self) -> bool:

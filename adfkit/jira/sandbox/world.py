@@ -14,15 +14,14 @@ that createmeta describes.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import types
 import typing
 from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
+
+from adfkit.jira.files import write_private_json
 
 __all__ = [
     "ALEX",
@@ -348,18 +347,9 @@ def dict_of(cls: type[_T], **nested: Builder) -> Callable[[Any, str], dict[str, 
 
 
 def write_json_atomic(path: Path, data: object) -> None:
-    """Write ``data`` as JSON to ``path`` via a temp file in the same directory and
-    ``os.replace``, mode 0600 (the file holds token hashes and the client secret)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, sort_keys=True)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the state file (it holds token hashes and the client secret): atomically,
+    mode 0600, as adfkit writes every private file."""
+    write_private_json(path, data, indent=1, sort_keys=True)
 
 
 # ---- the seed world ---------------------------------------------------------------
