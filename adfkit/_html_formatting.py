@@ -52,6 +52,7 @@ _RAW_TEXT = frozenset(
     {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
     | {"noscript", "plaintext"}
 )
+_RAW_TEXT_END = {name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in _RAW_TEXT}
 # Start tags that hold no text a formatting mark could apply to: nothing is reopened for them.
 _NOT_CONTENT = frozenset(
     {"html", "head", "body", "meta", "link", "base", "template", "colgroup", "col"}
@@ -170,8 +171,7 @@ class _Scan:
                 continue
             self._start_tag(name, match.group(0), start)
             if name in _RAW_TEXT:
-                closing = re.compile(rf"</{re.escape(name)}[\s/>]", re.IGNORECASE)
-                found = closing.search(markup, position)
+                found = _RAW_TEXT_END[name].search(markup, position)
                 if name != "plaintext" and found is not None:
                     position = found.start()
                 else:

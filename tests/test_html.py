@@ -208,10 +208,8 @@ def test_entity_bombs_are_not_expanded() -> None:
         )
         + "]><p>&i;</p>"
     )
-    started = time.perf_counter()
     doc = from_html(bomb)
-    assert time.perf_counter() - started < 5
-    assert len(repr(doc)) < 100_000
+    assert len(repr(doc)) < 100_000  # expanded, &i; alone would be 10**9 characters
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import HealthCheck, given, seed, settings
-from test_differential_adf_utils import run_adf_utils  # skips this module without node
+from test_differential_adf_utils import run_adf_utils  # fails loudly without node
 
 from adfkit.strategies import documents
 

@@ -14,6 +14,27 @@ from adfkit.jira.sandbox import Sandbox, approve
 ACME = "3f1c9e52-7a4b-4d1e-9c2a-acme00000001"
 BETA = "3f1c9e52-7a4b-4d1e-9c2a-beta00000002"
 ALL_SCOPES = "read:jira-work write:jira-work read:jira-user offline_access"
+ALEX = "712020:5b1c-sandbox-alex"
+SAM = "712020:sandbox-sam"
+SITE_GONE = {"errorMessage": "Site temporarily unavailable", "errorCode": "OTHER"}
+
+
+def pay_bug(**fields: Any) -> dict[str, Any]:
+    """A create-issue body for a PAY Bug that Jira accepts, with ``fields`` changed
+    (a None value removes the field)."""
+    body: dict[str, Any] = {
+        "project": {"key": "PAY"},
+        "issuetype": {"id": "10004"},
+        "summary": "Checkout fails",
+        "components": [{"name": "Checkout"}],
+        "customfield_10040": {"value": "S2 - Major"},
+    }
+    for key, value in fields.items():
+        if value is None:
+            body.pop(key, None)
+        else:
+            body[key] = value
+    return {"fields": body}
 
 
 @dataclass

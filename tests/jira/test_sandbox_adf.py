@@ -17,7 +17,7 @@ from adfkit.jira.sandbox import Sandbox
 from adfkit.jira.sandbox.adf import rejection
 from adfkit.strategies import documents
 
-from .sandbox_steps import gateway_post, login
+from .sandbox_steps import gateway_post, login, pay_bug
 
 SANDBOX_DIR = Path(adfkit.__file__).parent / "jira" / "sandbox"
 INVALID_INPUT = {"errorMessages": ["INVALID_INPUT"], "errors": {}}
@@ -125,23 +125,10 @@ def test_a_client_that_skips_preflight_gets_invalid_input_for_what_adfkit_reject
 ) -> None:
     assert not adfkit.is_valid(document)  # adfkit's pre-flight would have stopped it
     token = login(jira_sandbox).access
-    response = gateway_post(jira_sandbox, token, "issue", bug(description=document))
+    response = gateway_post(jira_sandbox, token, "issue", pay_bug(description=document))
     assert response.status_code == 400
     assert response.json() == INVALID_INPUT
     assert jira_sandbox.issues() == []
-
-
-def bug(**fields: Any) -> dict[str, Any]:
-    return {
-        "fields": {
-            "project": {"key": "PAY"},
-            "issuetype": {"id": "10004"},
-            "summary": "Checkout fails",
-            "components": [{"name": "Checkout"}],
-            "customfield_10040": {"value": "S2 - Major"},
-            **fields,
-        }
-    }
 
 
 RICH = doc(
@@ -167,7 +154,7 @@ def test_a_rich_valid_document_is_created_in_every_adf_field(jira_sandbox: Sandb
     assert adfkit.is_valid(RICH)
     assert rejection(RICH) is None
     token = login(jira_sandbox).access
-    body = bug(description=RICH, environment=RICH, customfield_10061=RICH)
+    body = pay_bug(description=RICH, environment=RICH, customfield_10061=RICH)
     created = gateway_post(jira_sandbox, token, "issue", body)
     assert created.status_code == 201, created.text
     assert jira_sandbox.issues()[0].fields["description"] == RICH
@@ -183,7 +170,7 @@ def test_code_with_link_is_accepted_as_on_jira_although_adfkit_refuses_it(
     assert rejection(linked_code) is None
     assert not adfkit.is_valid(linked_code)
     token = login(jira_sandbox).access
-    created = gateway_post(jira_sandbox, token, "issue", bug(description=linked_code))
+    created = gateway_post(jira_sandbox, token, "issue", pay_bug(description=linked_code))
     assert created.status_code == 201, created.text
 
 
@@ -195,7 +182,7 @@ def test_invalid_adf_in_a_textarea_custom_field_is_invalid_input_too(
     jira_sandbox: Sandbox,
 ) -> None:
     token = login(jira_sandbox).access
-    body = bug(customfield_10061=doc(table(cell(text("a")))))
+    body = pay_bug(customfield_10061=doc(table(cell(text("a")))))
     response = gateway_post(jira_sandbox, token, "issue", body)
     assert (response.status_code, response.json()) == (400, INVALID_INPUT)
 

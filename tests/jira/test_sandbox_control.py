@@ -20,21 +20,22 @@ import pytest
 from adfkit.jira.sandbox import Sandbox, approve
 from adfkit.jira.sandbox.control import ControlError, parse_fault_spec
 
-from .sandbox_steps import ACME, BETA, gateway_get, gateway_post, login, refresh
+from .sandbox_steps import (
+    ACME,
+    ALEX,
+    BETA,
+    SAM,
+    SITE_GONE,
+    gateway_get,
+    gateway_post,
+    login,
+    pay_bug,
+    refresh,
+)
+
+BUG = pay_bug(summary="Refund button does nothing")
 
 ROOT = Path(__file__).resolve().parents[2]
-SAM = "712020:sandbox-sam"
-SITE_GONE = {"errorMessage": "Site temporarily unavailable", "errorCode": "OTHER"}
-ALEX = "712020:5b1c-sandbox-alex"
-BUG = {
-    "fields": {
-        "project": {"key": "PAY"},
-        "issuetype": {"id": "10004"},
-        "summary": "Refund button does nothing",
-        "components": [{"name": "Checkout"}],
-        "customfield_10040": {"value": "S2 - Major"},
-    }
-}
 
 
 def control(sb: Sandbox | str) -> str:

@@ -17,18 +17,17 @@ import pytest
 
 from adfkit.jira.sandbox import Fault, Sandbox
 
-from .sandbox_steps import ACME, BETA, bearer, gateway_get, gateway_post, login, refresh
-
-SITE_GONE = {"errorMessage": "Site temporarily unavailable", "errorCode": "OTHER"}
-BUG = {
-    "fields": {
-        "project": {"key": "PAY"},
-        "issuetype": {"id": "10004"},
-        "summary": "Checkout fails",
-        "components": [{"name": "Checkout"}],
-        "customfield_10040": {"value": "S2 - Major"},
-    }
-}
+from .sandbox_steps import (
+    ACME,
+    BETA,
+    SITE_GONE,
+    bearer,
+    gateway_get,
+    gateway_post,
+    login,
+    pay_bug,
+    refresh,
+)
 
 
 def test_rate_limit_with_retry_after_hits_count_requests_then_clears(jira_sandbox: Sandbox) -> None:
@@ -107,20 +106,20 @@ def test_drop_before_closes_without_running_the_request(jira_sandbox: Sandbox) -
     token = login(jira_sandbox).access
     jira_sandbox.faults.drop_before("create_issue")
     with pytest.raises(httpx.RemoteProtocolError):
-        gateway_post(jira_sandbox, token, "issue", BUG)
+        gateway_post(jira_sandbox, token, "issue", pay_bug())
     assert jira_sandbox.issues() == []
     assert jira_sandbox.count("create_issue", status=None, fault="drop_before") == 1
-    assert gateway_post(jira_sandbox, token, "issue", BUG).json()["key"] == "PAY-1"
+    assert gateway_post(jira_sandbox, token, "issue", pay_bug()).json()["key"] == "PAY-1"
 
 
 def test_drop_after_runs_the_request_then_closes_without_an_answer(jira_sandbox: Sandbox) -> None:
     token = login(jira_sandbox).access
     jira_sandbox.faults.drop_after("create_issue")
     with pytest.raises(httpx.RemoteProtocolError):
-        gateway_post(jira_sandbox, token, "issue", BUG)
+        gateway_post(jira_sandbox, token, "issue", pay_bug())
     # The issue exists although the client never heard about it: a blind retry duplicates it.
     assert [i.key for i in jira_sandbox.issues()] == ["PAY-1"]
-    assert gateway_post(jira_sandbox, token, "issue", BUG).json()["key"] == "PAY-2"
+    assert gateway_post(jira_sandbox, token, "issue", pay_bug()).json()["key"] == "PAY-2"
 
 
 def test_drop_after_on_token_rotates_the_refresh_token_unseen(jira_sandbox: Sandbox) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from adfkit.jira.sandbox import Sandbox
 
-from .sandbox_steps import BETA, gateway_get, gateway_post, login
+from .sandbox_steps import BETA, gateway_get, gateway_post, login, pay_bug
 
 ADF_TEXT = "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
 DOC = {
@@ -22,23 +22,6 @@ DOC = {
         {"type": "paragraph", "content": [{"type": "text", "text": "Card declined twice."}]}
     ],
 }
-
-
-def _bug(**fields: Any) -> dict[str, Any]:
-    """A PAY Bug that Jira accepts, with ``fields`` changed (None removes a field)."""
-    body: dict[str, Any] = {
-        "project": {"key": "PAY"},
-        "issuetype": {"id": "10004"},
-        "summary": "Checkout fails",
-        "components": [{"name": "Checkout"}],
-        "customfield_10040": {"value": "S2 - Major"},
-    }
-    for key, value in fields.items():
-        if value is None:
-            body.pop(key, None)
-        else:
-            body[key] = value
-    return {"fields": body}
 
 
 @pytest.fixture
@@ -227,13 +210,13 @@ def test_page_limit_caps_every_page(jira_sandbox_factory: Any) -> None:
 
 
 def test_a_valid_bug_is_created_with_the_next_key(jira_sandbox: Sandbox, token: str) -> None:
-    first = _create(jira_sandbox, token, _bug(description=DOC))
+    first = _create(jira_sandbox, token, pay_bug(description=DOC))
     assert first.status_code == 201
     body = first.json()
     assert set(body) == {"id", "key", "self"}
     assert body["key"] == "PAY-1"
     assert body["self"] == f"{jira_sandbox.base_url}/site/acme/rest/api/3/issue/{body['id']}"
-    second = _create(jira_sandbox, token, _bug(summary="Again"))
+    second = _create(jira_sandbox, token, pay_bug(summary="Again"))
     assert second.json()["key"] == "PAY-2"
     assert [i.key for i in jira_sandbox.issues(project="PAY")] == ["PAY-1", "PAY-2"]
 
@@ -244,7 +227,7 @@ def test_get_issue_returns_the_stored_fields_by_key_or_id(
     created = _create(
         jira_sandbox,
         token,
-        _bug(
+        pay_bug(
             description=DOC,
             labels=["payments", "p1"],
             customfield_10041=[{"value": "iOS"}, {"id": "10302"}],
@@ -276,8 +259,8 @@ def test_get_issue_returns_the_stored_fields_by_key_or_id(
 def test_priority_by_name_or_id_is_stored_as_the_scheme_value(
     jira_sandbox: Sandbox, token: str
 ) -> None:
-    _create(jira_sandbox, token, _bug(priority={"name": "High"}))
-    _create(jira_sandbox, token, _bug(priority={"id": "5"}))
+    _create(jira_sandbox, token, pay_bug(priority={"name": "High"}))
+    _create(jira_sandbox, token, pay_bug(priority={"id": "5"}))
     assert [i.fields["priority"] for i in jira_sandbox.issues()] == [
         {"id": "2", "name": "High"},
         {"id": "5", "name": "Lowest"},
@@ -285,7 +268,7 @@ def test_priority_by_name_or_id_is_stored_as_the_scheme_value(
 
 
 def test_sub_task_and_team_managed_issues_are_created(jira_sandbox: Sandbox, token: str) -> None:
-    parent = _create(jira_sandbox, token, _bug()).json()
+    parent = _create(jira_sandbox, token, pay_bug()).json()
     sub = _create(
         jira_sandbox,
         token,
@@ -311,20 +294,20 @@ def test_sub_task_and_team_managed_issues_are_created(jira_sandbox: Sandbox, tok
 def test_a_plain_string_description_is_not_an_atlassian_document(
     jira_sandbox: Sandbox, token: str
 ) -> None:
-    response = _create(jira_sandbox, token, _bug(description="plain text"))
+    response = _create(jira_sandbox, token, pay_bug(description="plain text"))
     assert response.json() == {"errorMessages": [], "errors": {"description": ADF_TEXT}}
     assert jira_sandbox.issues() == []
 
 
 def test_environment_and_textarea_fields_also_need_adf(jira_sandbox: Sandbox, token: str) -> None:
     errors = _errors(
-        _create(jira_sandbox, token, _bug(environment="prod", customfield_10061="1. click"))
+        _create(jira_sandbox, token, pay_bug(environment="prod", customfield_10061="1. click"))
     )
     assert errors == {"environment": ADF_TEXT, "customfield_10061": ADF_TEXT}
 
 
 def test_a_textfield_takes_a_plain_string_not_adf(jira_sandbox: Sandbox, token: str) -> None:
-    errors = _errors(_create(jira_sandbox, token, _bug(customfield_10060=DOC)))
+    errors = _errors(_create(jira_sandbox, token, pay_bug(customfield_10060=DOC)))
     assert errors == {"customfield_10060": "Operation value must be a string"}
 
 
@@ -334,7 +317,7 @@ def test_invalid_adf_is_invalid_input_without_a_field(jira_sandbox: Sandbox, tok
         "version": 1,
         "content": [{"type": "paragraph", "content": [{"type": "text", "text": ""}]}],
     }
-    response = _create(jira_sandbox, token, _bug(description=bad))
+    response = _create(jira_sandbox, token, pay_bug(description=bad))
     assert response.status_code == 400
     assert response.json() == {"errorMessages": ["INVALID_INPUT"], "errors": {}}
     nested = {
@@ -342,14 +325,14 @@ def test_invalid_adf_is_invalid_input_without_a_field(jira_sandbox: Sandbox, tok
         "version": 1,
         "content": [{"type": "blockquote", "content": [{"type": "rule"}]}],
     }
-    assert _create(jira_sandbox, token, _bug(customfield_10061=nested)).json()["errorMessages"] == [
-        "INVALID_INPUT"
-    ]
+    assert _create(jira_sandbox, token, pay_bug(customfield_10061=nested)).json()[
+        "errorMessages"
+    ] == ["INVALID_INPUT"]
 
 
 def test_unknown_and_off_screen_fields_cannot_be_set(jira_sandbox: Sandbox, token: str) -> None:
     errors = _errors(
-        _create(jira_sandbox, token, _bug(customfield_10029=["x"], customfield_10011="Epic"))
+        _create(jira_sandbox, token, pay_bug(customfield_10029=["x"], customfield_10011="Epic"))
     )
     assert errors == {
         "customfield_10029": "Field 'customfield_10029' cannot be set. It is not on the appropriate screen, or unknown.",
@@ -359,7 +342,7 @@ def test_unknown_and_off_screen_fields_cannot_be_set(jira_sandbox: Sandbox, toke
 
 def test_missing_required_fields_are_all_reported(jira_sandbox: Sandbox, token: str) -> None:
     errors = _errors(
-        _create(jira_sandbox, token, _bug(summary=None, components=None, customfield_10040=None))
+        _create(jira_sandbox, token, pay_bug(summary=None, components=None, customfield_10040=None))
     )
     assert errors == {
         "summary": "You must specify a summary of the issue.",
@@ -378,14 +361,14 @@ def test_epic_needs_an_epic_name(jira_sandbox: Sandbox, token: str) -> None:
 
 
 def test_blank_or_long_summaries_are_refused(jira_sandbox: Sandbox, token: str) -> None:
-    assert _errors(_create(jira_sandbox, token, _bug(summary="   "))) == {
+    assert _errors(_create(jira_sandbox, token, pay_bug(summary="   "))) == {
         "summary": "You must specify a summary of the issue."
     }
-    assert _errors(_create(jira_sandbox, token, _bug(summary="x" * 256))) == {
+    assert _errors(_create(jira_sandbox, token, pay_bug(summary="x" * 256))) == {
         "summary": "Summary must be less than 255 characters."
     }
-    assert _create(jira_sandbox, token, _bug(summary="x" * 255)).status_code == 201
-    assert _errors(_create(jira_sandbox, token, _bug(summary=7))) == {
+    assert _create(jira_sandbox, token, pay_bug(summary="x" * 255)).status_code == 201
+    assert _errors(_create(jira_sandbox, token, pay_bug(summary=7))) == {
         "summary": "Operation value must be a string"
     }
 
@@ -402,7 +385,7 @@ def test_blank_or_long_summaries_are_refused(jira_sandbox: Sandbox, token: str) 
 def test_bad_priorities_get_jiras_messages(
     jira_sandbox: Sandbox, token: str, value: Any, message: str
 ) -> None:
-    assert _errors(_create(jira_sandbox, token, _bug(priority=value))) == {"priority": message}
+    assert _errors(_create(jira_sandbox, token, pay_bug(priority=value))) == {"priority": message}
 
 
 @pytest.mark.parametrize(
@@ -439,27 +422,27 @@ def test_bad_priorities_get_jiras_messages(
 def test_value_shapes_are_checked_per_field_type(
     jira_sandbox: Sandbox, token: str, fields: dict[str, Any], errors: dict[str, str]
 ) -> None:
-    assert _errors(_create(jira_sandbox, token, _bug(**fields))) == errors
+    assert _errors(_create(jira_sandbox, token, pay_bug(**fields))) == errors
 
 
 def test_bad_project_and_issue_type(jira_sandbox: Sandbox, token: str) -> None:
-    assert _errors(_create(jira_sandbox, token, _bug(project={"key": "NOPE"}))) == {
+    assert _errors(_create(jira_sandbox, token, pay_bug(project={"key": "NOPE"}))) == {
         "project": "Specify a valid project ID or key"
     }
-    assert _errors(_create(jira_sandbox, token, _bug(project=None))) == {
+    assert _errors(_create(jira_sandbox, token, pay_bug(project=None))) == {
         "project": "Specify a valid project ID or key"
     }
-    assert _errors(_create(jira_sandbox, token, _bug(project="PAY"))) == {
+    assert _errors(_create(jira_sandbox, token, pay_bug(project="PAY"))) == {
         "project": "data was not an object"
     }
     # 10010 is WEB's Task: not a type of PAY.
-    assert _errors(_create(jira_sandbox, token, _bug(issuetype={"id": "10010"}))) == {
+    assert _errors(_create(jira_sandbox, token, pay_bug(issuetype={"id": "10010"}))) == {
         "issuetype": "The issue type selected is invalid."
     }
-    assert _errors(_create(jira_sandbox, token, _bug(issuetype={"name": "Subtask"}))) == {
+    assert _errors(_create(jira_sandbox, token, pay_bug(issuetype={"name": "Subtask"}))) == {
         "issuetype": "The issue type selected is invalid."
     }
-    assert _errors(_create(jira_sandbox, token, _bug(issuetype=None))) == {
+    assert _errors(_create(jira_sandbox, token, pay_bug(issuetype=None))) == {
         "issuetype": "Specify an issue type"
     }
 
@@ -512,7 +495,7 @@ def test_site_host_serves_the_same_rest_with_basic_auth(jira_sandbox: Sandbox) -
     me = httpx.get(f"{site}/rest/api/3/myself", headers=headers)
     assert me.status_code == 200
     assert me.json()["accountId"] == "712020:5b1c-sandbox-alex"
-    created = httpx.post(f"{site}/rest/api/3/issue", headers=headers, json=_bug(description=DOC))
+    created = httpx.post(f"{site}/rest/api/3/issue", headers=headers, json=pay_bug(description=DOC))
     assert created.status_code == 201
     assert created.json()["self"].startswith(site + "/rest/api/3/issue/")
     fetched = httpx.get(f"{site}/rest/api/3/issue/PAY-1", headers=headers).json()
@@ -551,7 +534,7 @@ def test_a_3lo_token_does_not_work_on_the_site_host(jira_sandbox: Sandbox, token
 def test_browse_page_shows_key_summary_and_rendered_description(
     jira_sandbox: Sandbox, token: str
 ) -> None:
-    key = _create(jira_sandbox, token, _bug(description=DOC)).json()["key"]
+    key = _create(jira_sandbox, token, pay_bug(description=DOC)).json()["key"]
     page = httpx.get(f"{jira_sandbox.site_url('acme')}/browse/{key}")
     assert page.status_code == 200
     assert '<h1 id="key">PAY-1</h1>' in page.text

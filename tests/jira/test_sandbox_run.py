@@ -16,21 +16,18 @@ import pytest
 from adfkit.jira.sandbox import Sandbox, World, default_world
 from adfkit.jira.sandbox.server import StateFileError
 
-from .sandbox_steps import gateway_get, gateway_post, login
+from .sandbox_steps import gateway_get, gateway_post, login, pay_bug
+
+BUG = pay_bug(
+    summary="Kept across restarts",
+    components=[{"name": "Ledger"}],
+    customfield_10040={"value": "S3 - Minor"},
+)
 
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "sandbox.md"
-BUG = {
-    "fields": {
-        "project": {"key": "PAY"},
-        "issuetype": {"id": "10004"},
-        "summary": "Kept across restarts",
-        "components": [{"name": "Ledger"}],
-        "customfield_10040": {"value": "S3 - Minor"},
-    }
-}
 
 
 def test_state_file_keeps_issues_and_tokens_across_restarts(tmp_path: Path) -> None:

@@ -36,7 +36,21 @@ __all__ = ["ATTRS", "MARK_TYPES", "NODE_TYPES", "Rejection", "rejection"]
 # (https://developer.atlassian.com/cloud/jira/platform/apis/document/structure) and of the
 # ADF JSON schema it points to (http://go.atlassian.com/adf-json-schema), written out here
 # on purpose rather than taken from adfkit's spec table.
-NODE_TYPES = frozenset(
+INLINE_TYPES = frozenset(
+    {
+        "date",
+        "emoji",
+        "hardBreak",
+        "inlineCard",
+        "mention",
+        "status",
+        "text",
+        "mediaInline",
+        "inlineExtension",
+        "placeholder",
+    }
+)
+NODE_TYPES = INLINE_TYPES | frozenset(
     {
         # block nodes
         "blockquote",
@@ -72,17 +86,6 @@ NODE_TYPES = frozenset(
         "taskItem",
         "blockTaskItem",
         "layoutColumn",
-        # inline nodes
-        "date",
-        "emoji",
-        "hardBreak",
-        "inlineCard",
-        "mention",
-        "status",
-        "text",
-        "mediaInline",
-        "inlineExtension",
-        "placeholder",
     }
 )
 MARK_TYPES = frozenset(
@@ -105,20 +108,6 @@ MARK_TYPES = frozenset(
         "dataConsumer",
         "fragment",
         "fontSize",
-    }
-)
-INLINE_TYPES = frozenset(
-    {
-        "date",
-        "emoji",
-        "hardBreak",
-        "inlineCard",
-        "mention",
-        "status",
-        "text",
-        "mediaInline",
-        "inlineExtension",
-        "placeholder",
     }
 )
 # Rejected as direct children of blockquote and listItem (section 3.4 names heading,
