@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from adfkit import build
     from adfkit.errors import AdfkitError, BuildError, InvalidDocument, ValidationError
-    from adfkit.html import from_html, to_html
-    from adfkit.markdown import from_markdown
-    from adfkit.render import to_markdown, to_text
+    from adfkit.formats.html import from_html, to_html
+    from adfkit.formats.markdown import from_markdown, to_markdown
+    from adfkit.formats.text import to_text
     from adfkit.tree import Mark, Node, from_json
     from adfkit.validator import is_valid, iter_errors, validate
 
@@ -44,11 +44,11 @@ _HOMES = {
     "Mark": "adfkit.tree",
     "Node": "adfkit.tree",
     "from_json": "adfkit.tree",
-    "from_markdown": "adfkit.markdown",
-    "from_html": "adfkit.html",
-    "to_html": "adfkit.html",
-    "to_markdown": "adfkit.render",
-    "to_text": "adfkit.render",
+    "from_markdown": "adfkit.formats.markdown.reader",
+    "to_markdown": "adfkit.formats.markdown.writer",
+    "from_html": "adfkit.formats.html.reader",
+    "to_html": "adfkit.formats.html.writer",
+    "to_text": "adfkit.formats.text",
     "InvalidDocument": "adfkit.errors",
     "ValidationError": "adfkit.errors",
     "is_valid": "adfkit.validator",

@@ -309,8 +309,8 @@ def convert(
     no_emoji: bool,
 ) -> None:
     """Convert SOURCE (Markdown or HTML; '-' is standard input) to an ADF document (JSON)."""
-    from adfkit.html import from_html
-    from adfkit.markdown import from_markdown
+    from adfkit.formats.html import from_html
+    from adfkit.formats.markdown import from_markdown
 
     kind = source_format or _format_of(source)
     if kind is None:
@@ -357,7 +357,7 @@ def _format_of(name: str) -> str | None:
 @click.option(
     "--to",
     "target",
-    type=click.Choice(["markdown", "text", "html"]),
+    type=click.Choice(["markdown", "text", "html"]),  # the keys of formats.WRITERS
     default="markdown",
     show_default=True,
 )
@@ -372,9 +372,8 @@ def _format_of(name: str) -> str | None:
 )
 def render(source: str, target: str, output: str | None, pointer: str) -> None:
     """Render the ADF document in SOURCE ('-' is standard input) as Markdown, text or HTML."""
-    from adfkit import jsonfile
+    from adfkit import formats, jsonfile
     from adfkit.pointer import resolve, split_pointer
-    from adfkit.render import to_markdown, to_text
     from adfkit.validator import iter_errors
 
     try:
@@ -397,8 +396,5 @@ def render(source: str, target: str, output: str | None, pointer: str) -> None:
         for error in errors:
             click.echo(f"{shown}:{pointer}{error.path}: {error.code}: {error.message}", err=True)
         sys.exit(1)
-    from adfkit.html import to_html
-
-    writer = {"markdown": to_markdown, "text": to_text, "html": to_html}[target]
-    rendered = writer(doc)  # type: ignore[arg-type]
+    rendered = formats.writer(target)(doc)  # type: ignore[arg-type]
     _write_output(rendered if rendered.endswith("\n") else rendered + "\n", output)

@@ -71,7 +71,7 @@ from make_html import SIZES, make_html  # noqa: E402
 from timing import Timings, load_average, ms, timed  # noqa: E402 (beside this file)
 
 import adfkit  # noqa: E402 (needs the path set above)
-import adfkit.html  # noqa: E402
+import adfkit.formats.html.reader  # noqa: E402
 import adfkit.validator  # noqa: E402
 from adfkit.repair import text_of  # noqa: E402
 
@@ -290,12 +290,13 @@ def _timing(module: Any, name: str, sink: list[float], counter: list[int]) -> It
 
 def measure_share(data: bytes, calls: int) -> Share | str:
     """Time ``from_html`` with ``adfkit.validator.is_valid``,
-    ``adfkit.html.repair_document`` and ``adfkit.html.balance_formatting`` wrapped in timers
+    ``repair_document`` and ``balance_formatting`` (as ``adfkit.formats.html.reader``
+    imports them) wrapped in timers
     (``from_html`` looks them up at call time), or say why that cannot be done."""
     stages = (
         (adfkit.validator, "is_valid"),
-        (adfkit.html, "repair_document"),
-        (adfkit.html, "balance_formatting"),
+        (adfkit.formats.html.reader, "repair_document"),
+        (adfkit.formats.html.reader, "balance_formatting"),
     )
     for module, name in stages:
         if not callable(getattr(module, name, None)):
@@ -304,8 +305,8 @@ def measure_share(data: bytes, calls: int) -> Share | str:
     validate_count, repair_count, balance_count = [0], [0], [0]
     with (
         _timing(adfkit.validator, "is_valid", share.validate, validate_count),
-        _timing(adfkit.html, "repair_document", share.repair, repair_count),
-        _timing(adfkit.html, "balance_formatting", share.balance, balance_count),
+        _timing(adfkit.formats.html.reader, "repair_document", share.repair, repair_count),
+        _timing(adfkit.formats.html.reader, "balance_formatting", share.balance, balance_count),
     ):
         for _ in range(calls + 1):  # the first call warms up and is not kept
             share.validate.append(0.0)
@@ -377,7 +378,7 @@ def print_share(page: Page, share: Share | str) -> None:
         + ("; the natural conversion was not valid ADF)" if share.repair_calls else ")")
     )
     print(
-        f"  adfkit.html.balance_formatting      {ms(balance):>9} ms  {balance / total:>5.1%}"
+        f"  html.formatting.balance_formatting  {ms(balance):>9} ms  {balance / total:>5.1%}"
         "  (HTML5's formatting rules on the markup)"
     )
     print(

@@ -55,7 +55,7 @@ from timing import python_runner  # noqa: E402 (beside this file; same timing ru
 Convert = Callable[[str], Any]
 
 MISTUNE_PLUGINS = ["strikethrough", "table", "task_lists", "url"]
-"""The plugins ``adfkit.markdown`` enables; the floor parses with exactly these."""
+"""The plugins ``adfkit.formats.markdown.reader`` enables; the floor parses with exactly these."""
 
 
 @dataclass(frozen=True)

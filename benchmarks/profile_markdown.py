@@ -9,7 +9,7 @@ Two views of the same document (``make_markdown.py``; the 1 MB page by default, 
 2 KB bug description with ``--size bug``):
 
 1. **Phases, timed without a profiler.** The functions ``from_markdown`` is built
-   from (mistune's parse on the parser ``adfkit.markdown`` caches,
+   from (mistune's parse on the parser ``adfkit.formats.markdown.reader`` caches,
    ``_Converter.blocks``, ``repair_document``, ``is_valid``) are each wrapped in a
    timer, found by name, and ``from_markdown`` itself is called ``--repeat`` times with
    the garbage collector off, as in ``bench_markdown.py``: each phase's time inside
@@ -55,11 +55,11 @@ from pyinstrument import Profiler  # noqa: E402 (kept with the imports below the
 from pyinstrument.frame import Frame  # noqa: E402 (likewise)
 
 import adfkit  # noqa: E402 (needs the path set above)
-from adfkit import markdown as md  # noqa: E402
+from adfkit.formats.markdown import reader as md  # noqa: E402
 
 AREAS = (
     ("mistune/", "mistune (parse)"),
-    ("adfkit/markdown.py", "adfkit/markdown.py (tokens to ADF)"),
+    ("adfkit/formats/markdown/reader.py", "adfkit/formats/markdown/reader.py (tokens to ADF)"),
     ("adfkit/repair.py", "adfkit/repair.py (repair)"),
     ("adfkit/validator.py", "adfkit/validator.py (is_valid)"),
     ("adfkit/", "adfkit, other modules"),

@@ -1,4 +1,4 @@
-"""``adfkit._html_formatting.balance_formatting``: formatting elements nested the way
+"""``adfkit.formats.html.formatting.balance_formatting``: formatting elements nested the way
 HTML5 browsers read them, before libxml2 (which closes them for good) sees the markup.
 
 The expectations are what a browser's DOM holds, written as the equivalent well-nested
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adfkit import from_html, iter_errors
-from adfkit._html_formatting import balance_formatting
+from adfkit.formats.html.formatting import balance_formatting
 
 
 def _is_subsequence(small: str, big: str) -> bool:

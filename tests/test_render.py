@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adfkit import InvalidDocument, from_markdown, iter_errors
-from adfkit.render import to_markdown, to_text
+from adfkit.formats.markdown import to_markdown
+from adfkit.formats.text import to_text
 
 ROOT_EXAMPLE = "docs/examples/bug-report.adf.json"
 

@@ -32,7 +32,6 @@ __all__ = ["SET_BY_CREATE", "DescriptionFormat", "is_adf_field", "shape_fields",
 DescriptionFormat = Literal["markdown", "html", "adf", "auto"]
 _TEXTAREA = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
 _ALIASES = {"component": "components", "label": "labels", "type": "issuetype", "due": "duedate"}
-_HTML_START = re.compile(r"\s*<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!DOCTYPE|!--)", re.IGNORECASE)
 # Required fields a caller never supplies by name: create_issue sets project and issue
 # type from its own arguments, and Jira fills the reporter with the caller.
 SET_BY_CREATE = frozenset({"project", "issuetype", "reporter"})
@@ -67,13 +66,10 @@ def to_adf(value: Any, fmt: DescriptionFormat = "auto") -> Any:
         return value
     if not isinstance(value, str):
         raise TypeError(f"expected text or an ADF document, got {type(value).__name__}")
-    if fmt == "html" or (fmt == "auto" and _HTML_START.match(value)):
-        from adfkit import from_html
+    from adfkit import formats
 
-        return from_html(value)
-    from adfkit import from_markdown
-
-    return from_markdown(value)
+    kind = formats.sniff(value) if fmt == "auto" else fmt
+    return formats.reader("markdown" if kind == "adf" else kind)(value)
 
 
 def _find_meta(name: str, metas: Sequence[FieldMeta]) -> FieldMeta | None:

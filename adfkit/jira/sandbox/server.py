@@ -261,7 +261,7 @@ class _App:
         issue = site.issue(key) if site is not None and site.slug == slug else None
         if site is None or issue is None:
             return html_page(404, "Issue not found", "<h1>Issue does not exist</h1>")
-        from adfkit.render import to_text  # only the browse page needs the renderer
+        from adfkit.formats.text import to_text  # only the browse page needs the renderer
 
         description = issue.fields.get("description")
         text = to_text(description) if isinstance(description, dict) else ""

@@ -1,4 +1,4 @@
-"""ADF to GitHub-flavoured Markdown and to plain text.
+"""ADF to GitHub-flavoured Markdown (and the layout that plain text shares).
 
 ``to_markdown`` writes every node and mark; what Markdown cannot express falls back to
 the nearest thing that keeps the text (listed in ``docs/markdown.md``): a panel becomes
@@ -7,14 +7,14 @@ mention its display name; underline and colours are dropped, their text kept. Te
 escaped so that ``from_markdown(to_markdown(d)) == d`` on the Markdown-expressible part
 of ADF, and ``to_markdown(from_markdown(m))`` is a fixed point after one pass.
 
-``to_text`` writes the same structure without any markup: what a person would copy.
+``adfkit.formats.text`` writes the same layout without any markup (``plain=True`` here):
+what a person would copy.
 
 Both refuse an invalid document (``InvalidDocument``); both handle any depth.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -22,8 +22,9 @@ from typing import Any
 
 from adfkit._deep import deep_safe, depth_of
 from adfkit.errors import InvalidDocument
+from adfkit.formats.common import iso_day
 
-__all__ = ["to_markdown", "to_text"]
+__all__ = ["render", "to_markdown"]
 
 Json = dict[str, Any]
 
@@ -50,16 +51,12 @@ _HARD_BREAK_SPACES = re.compile(r"(?<!\\)[ \t]+\\$")
 
 def to_markdown(doc: Json) -> str:
     """GitHub-flavoured Markdown for a valid ADF document."""
-    return _render(doc, plain=False)
+    return render(doc, plain=False)
 
 
-def to_text(doc: Json) -> str:
-    """Plain text for a valid ADF document: blocks as lines, list items with their
-    markers, table cells separated by tabs, no markup."""
-    return _render(doc, plain=True)
-
-
-def _render(doc: Json, *, plain: bool) -> str:
+def render(doc: Json, *, plain: bool) -> str:
+    """The document's blocks as lines: Markdown, or with ``plain`` the same layout with no
+    markup. Refuses an invalid document (``InvalidDocument``)."""
     from adfkit.validator import iter_errors
 
     errors = list(iter_errors(doc))
@@ -335,7 +332,7 @@ class _Writer:
                 return str(attrs.get("text") or attrs.get("shortName", ""))
             return str(attrs.get("shortName", ""))
         if kind == "date":
-            return _iso_day(str(attrs.get("timestamp", "")))
+            return iso_day(str(attrs.get("timestamp", "")))
         if kind == "status":
             text = str(attrs.get("text", ""))
             return text if self.plain else f"\\[{_escape(text)}\\]"
@@ -458,11 +455,3 @@ def _code_span(text: str) -> str:
 
 def _html_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _iso_day(timestamp: str) -> str:
-    try:
-        moment = dt.datetime.fromtimestamp(int(timestamp) / 1000, tz=dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        return timestamp
-    return moment.date().isoformat()

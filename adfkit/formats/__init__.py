@@ -1,0 +1,68 @@
+"""Every text format adfkit reads and writes, one place each.
+
+A format is a subpackage (or, for a writer-only format, a module) holding its reader
+(text -> ADF) and its writer (ADF -> text) side by side, so that an escaping rule or a
+quirk is seen by both directions::
+
+    formats/markdown/  reader.py (mistune's tokens -> ADF)  writer.py (ADF -> GFM)
+    formats/html/      reader.py (lxml's events -> ADF)     writer.py (ADF -> safe HTML)
+    formats/text.py                                         to_text (Markdown's layout, no syntax)
+
+Every reader ends in ``adfkit.repair`` and the validator, so its output is valid ADF by
+construction; every writer starts from a valid document. Adding a format is adding a
+subpackage and a line to ``READERS``/``WRITERS`` below: the CLI's ``--from``/``--to``
+and the Jira client's ``description_format`` read these tables.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["READERS", "WRITERS", "reader", "sniff", "writer"]
+
+READERS: dict[str, str] = {
+    "markdown": "adfkit.formats.markdown.reader:from_markdown",
+    "html": "adfkit.formats.html.reader:from_html",
+}
+"""Format name -> ``module:function`` of its reader, imported on first use."""
+
+WRITERS: dict[str, str] = {
+    "markdown": "adfkit.formats.markdown.writer:to_markdown",
+    "html": "adfkit.formats.html.writer:to_html",
+    "text": "adfkit.formats.text:to_text",
+}
+"""Format name -> ``module:function`` of its writer, imported on first use."""
+
+_HTML_START = re.compile(r"\s*<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!DOCTYPE|!--)", re.IGNORECASE)
+_JSON_OBJECT = re.compile(r"\s*\{")
+
+
+def _load(table: dict[str, str], name: str) -> Callable[..., Any]:
+    module, _, function = table[name].partition(":")
+    found: Callable[..., Any] = getattr(importlib.import_module(module), function)
+    return found
+
+
+def reader(name: str) -> Callable[..., dict[str, Any]]:
+    """The reader of format ``name`` (a key of ``READERS``)."""
+    return _load(READERS, name)
+
+
+def writer(name: str) -> Callable[[dict[str, Any]], str]:
+    """The writer of format ``name`` (a key of ``WRITERS``)."""
+    return _load(WRITERS, name)
+
+
+def sniff(text: str) -> str:
+    """The format a text most likely is, for input that names none (standard input, a
+    string given to the Jira client): ``"adf"`` for a JSON object, ``"html"`` when it
+    starts with a tag, a doctype or a comment, else ``"markdown"``, the format that
+    reads any text. A caller that knows the format says so and never asks."""
+    if _JSON_OBJECT.match(text):
+        return "adf"
+    if _HTML_START.match(text):
+        return "html"
+    return "markdown"

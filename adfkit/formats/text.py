@@ -1,0 +1,21 @@
+"""Plain text: ADF to what a person would copy out of Jira.
+
+Plain text has a writer only (any text is already a paragraph's worth of ADF). It
+shares its layout with the Markdown writer, blocks as lines, list markers, table cells
+separated by tabs, and leaves out every piece of syntax, so the two never disagree on
+where a block starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adfkit.formats.markdown.writer import render
+
+__all__ = ["to_text"]
+
+
+def to_text(doc: dict[str, Any]) -> str:
+    """Plain text for a valid ADF document: blocks as lines, list items with their
+    markers, table cells separated by tabs, no markup."""
+    return render(doc, plain=True)
