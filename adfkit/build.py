@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal, overload
 
-from adfkit._build_support import _attrs, _children, _make, _mark_or_text, _present
+from adfkit._build_support import _attrs, _make, _mark_or_text, _present
 from adfkit.nodes import (
     BlockCard,
     Blockquote,
@@ -221,9 +221,7 @@ def block_task_item(
 
     Attributes: ``local_id`` (``localId``), ``state`` (``state``).
     """
-    return _make(
-        BlockTaskItem, _children((first, *more)), {"localId": local_id, "state": state}, ()
-    )
+    return _make(BlockTaskItem, (first, *more), {"localId": local_id, "state": state}, ())
 
 
 def blockquote(
@@ -236,7 +234,7 @@ def blockquote(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(Blockquote, _children((first, *more)), {"localId": local_id}, ())
+    return _make(Blockquote, (first, *more), {"localId": local_id}, ())
 
 
 def bodied_extension(
@@ -263,7 +261,7 @@ def bodied_extension(
     """
     return _make(
         BodiedExtension,
-        _children((first, *more)),
+        (first, *more),
         {
             "extensionKey": extension_key,
             "extensionType": extension_type,
@@ -293,10 +291,7 @@ def bodied_sync_block(
     Attributes: ``local_id`` (``localId``), ``resource_id`` (``resourceId``).
     """
     return _make(
-        BodiedSyncBlock,
-        _children((first, *more)),
-        {"localId": local_id, "resourceId": resource_id},
-        marks,
+        BodiedSyncBlock, (first, *more), {"localId": local_id, "resourceId": resource_id}, marks
     )
 
 
@@ -309,7 +304,7 @@ def bullet_list(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(BulletList, _children((first, *more)), {"localId": local_id}, ())
+    return _make(BulletList, (first, *more), {"localId": local_id}, ())
 
 
 def caption(*content: CaptionContent, local_id: str | None = None) -> Caption:
@@ -319,7 +314,7 @@ def caption(*content: CaptionContent, local_id: str | None = None) -> Caption:
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(Caption, _children(content), {"localId": local_id}, ())
+    return _make(Caption, content, {"localId": local_id}, ())
 
 
 def code_block(
@@ -340,7 +335,7 @@ def code_block(
     """
     return _make(
         CodeBlock,
-        _children(content),
+        content,
         {
             "hideLineNumbers": hide_line_numbers,
             "language": language,
@@ -368,7 +363,7 @@ def decision_item(*content: DecisionItemContent, local_id: str, state: str) -> D
 
     Attributes: ``local_id`` (``localId``), ``state`` (``state``).
     """
-    return _make(DecisionItem, _children(content), {"localId": local_id, "state": state}, ())
+    return _make(DecisionItem, content, {"localId": local_id, "state": state}, ())
 
 
 def decision_list(
@@ -380,7 +375,7 @@ def decision_list(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(DecisionList, _children((first, *more)), {"localId": local_id}, ())
+    return _make(DecisionList, (first, *more), {"localId": local_id}, ())
 
 
 def doc(*content: DocContent) -> Doc:
@@ -391,7 +386,7 @@ def doc(*content: DocContent) -> Doc:
     mediaGroup, mediaSingle, orderedList, panel, paragraph, rule, syncBlock, table,
     taskList.
     """
-    return _make(Doc, _children(content), None, (), version=1)
+    return _make(Doc, content, None, (), version=1)
 
 
 def embed_card(
@@ -455,7 +450,7 @@ def expand(
 
     Attributes: ``local_id`` (``localId``), ``title`` (``title``).
     """
-    return _make(Expand, _children((first, *more)), {"localId": local_id, "title": title}, marks)
+    return _make(Expand, (first, *more), {"localId": local_id, "title": title}, marks)
 
 
 def extension(
@@ -510,7 +505,7 @@ def heading(
 
     Attributes: ``level`` (``level``), ``local_id`` (``localId``).
     """
-    return _make(Heading, _children(content), {"level": level, "localId": local_id}, marks)
+    return _make(Heading, content, {"level": level, "localId": local_id}, marks)
 
 
 @overload
@@ -580,10 +575,7 @@ def layout_column(
     Attributes: ``local_id`` (``localId``), ``valign`` (``valign``), ``width`` (``width``).
     """
     return _make(
-        LayoutColumn,
-        _children((first, *more)),
-        {"localId": local_id, "valign": valign, "width": width},
-        (),
+        LayoutColumn, (first, *more), {"localId": local_id, "valign": valign, "width": width}, ()
     )
 
 
@@ -602,9 +594,7 @@ def layout_section(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(
-        LayoutSection, _children(_present(child1, child2, child3)), {"localId": local_id}, marks
-    )
+    return _make(LayoutSection, _present(child1, child2, child3), {"localId": local_id}, marks)
 
 
 def list_item(
@@ -617,7 +607,7 @@ def list_item(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(ListItem, _children((first, *more)), {"localId": local_id}, ())
+    return _make(ListItem, (first, *more), {"localId": local_id}, ())
 
 
 @overload
@@ -690,7 +680,7 @@ def media_group(first: MediaGroupContent, /, *more: MediaGroupContent) -> MediaG
 
     Children: media.
     """
-    return _make(MediaGroup, _children((first, *more)), None, ())
+    return _make(MediaGroup, (first, *more), None, ())
 
 
 def media_inline(
@@ -784,7 +774,7 @@ def media_single(
     """
     return _make(
         MediaSingle,
-        _children(_present(media, caption)),
+        _present(media, caption),
         {"layout": layout, "localId": local_id, "width": width, "widthType": width_type},
         marks,
     )
@@ -832,9 +822,7 @@ def nested_expand(
 
     Attributes: ``local_id`` (``localId``), ``title`` (``title``).
     """
-    return _make(
-        NestedExpand, _children((first, *more)), {"localId": local_id, "title": title}, marks
-    )
+    return _make(NestedExpand, (first, *more), {"localId": local_id, "title": title}, marks)
 
 
 def ordered_list(
@@ -850,7 +838,7 @@ def ordered_list(
 
     Attributes: ``local_id`` (``localId``), ``order`` (``order``).
     """
-    return _make(OrderedList, _children((first, *more)), {"localId": local_id, "order": order}, ())
+    return _make(OrderedList, (first, *more), {"localId": local_id, "order": order}, ())
 
 
 def panel(
@@ -875,7 +863,7 @@ def panel(
     """
     return _make(
         Panel,
-        _children((first, *more)),
+        (first, *more),
         {
             "localId": local_id,
             "panelColor": panel_color,
@@ -898,7 +886,7 @@ def paragraph(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(Paragraph, _children(content), {"localId": local_id}, marks)
+    return _make(Paragraph, content, {"localId": local_id}, marks)
 
 
 def placeholder(*, text: str, local_id: str | None = None) -> Placeholder:
@@ -964,7 +952,7 @@ def table(
     """
     return _make(
         Table,
-        _children((first, *more)),
+        (first, *more),
         {
             "displayMode": display_mode,
             "isNumberColumnEnabled": is_number_column_enabled,
@@ -999,7 +987,7 @@ def table_cell(
     """
     return _make(
         TableCell,
-        _children((first, *more)),
+        (first, *more),
         {
             "background": background,
             "colspan": colspan,
@@ -1035,7 +1023,7 @@ def table_header(
     """
     return _make(
         TableHeader,
-        _children((first, *more)),
+        (first, *more),
         {
             "background": background,
             "colspan": colspan,
@@ -1057,7 +1045,7 @@ def table_row(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(TableRow, _children((first, *more)), {"localId": local_id}, ())
+    return _make(TableRow, (first, *more), {"localId": local_id}, ())
 
 
 def task_item(*content: TaskItemContent, local_id: str, state: Literal["TODO", "DONE"]) -> TaskItem:
@@ -1068,7 +1056,7 @@ def task_item(*content: TaskItemContent, local_id: str, state: Literal["TODO", "
 
     Attributes: ``local_id`` (``localId``), ``state`` (``state``).
     """
-    return _make(TaskItem, _children(content), {"localId": local_id, "state": state}, ())
+    return _make(TaskItem, content, {"localId": local_id, "state": state}, ())
 
 
 def task_list(first: TaskListContent, /, *more: TaskListContent, local_id: str) -> TaskList:
@@ -1078,7 +1066,7 @@ def task_list(first: TaskListContent, /, *more: TaskListContent, local_id: str) 
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(TaskList, _children((first, *more)), {"localId": local_id}, ())
+    return _make(TaskList, (first, *more), {"localId": local_id}, ())
 
 
 def text(text: str, /, *, marks: Sequence[Mark] = ()) -> Text:

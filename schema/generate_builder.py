@@ -238,7 +238,7 @@ def render_node_function(node_type: str, spec: NodeSpec) -> list[str]:
             lines += ["@overload", signature(alt_params), "    ...", "", ""]
     lines.append(signature(impl_attrs))
     lines.append(doc)
-    content_arg = "None" if content_expr == "None" else f"_children({content_expr})"
+    content_arg = content_expr
     attrs_arg = attrs_expr if names else "None"
     lines.append(f"    return _make({cls}, {content_arg}, {attrs_arg}, {marks_expr}{call_extra})")
     return lines
@@ -312,9 +312,7 @@ def render_build() -> str:
     out.append("from __future__ import annotations\n")
     out.append("from collections.abc import Mapping, Sequence")
     out.append("from typing import Literal, overload\n")
-    out.append(
-        "from adfkit._build_support import _attrs, _children, _make, _mark_or_text, _present"
-    )
+    out.append("from adfkit._build_support import _attrs, _make, _mark_or_text, _present")
     classes = ", ".join(sorted(class_name(t) for t in NODES))
     aliases = ", ".join(sorted(content_alias(t) for t in NODES if NODES[t].content))
     out.append(f"from adfkit.nodes import {classes}, {aliases}")
