@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,8 @@ def test_hook_fails_an_invalid_file_naming_the_pointer(repo: Path, pre_commit_ho
     result = _try_repo(repo, pre_commit_home)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout
-    assert "bad.adf.json:/content/0/content/0/text: EMPTY_STRING" in result.stdout
+    assert re.search(
+        r"bad\.adf\.json:\d+:\d+: /content/0/content/0/text: EMPTY_STRING ", result.stdout
+    )
     assert "good.adf.json" not in result.stdout.split("Failed", 1)[1]
     assert "package.json" not in result.stdout.split("Failed", 1)[1]
