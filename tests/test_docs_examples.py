@@ -11,7 +11,8 @@ A few blocks need more than a directory: a Jira sandbox with a stored login and 
 of what the sandbox then holds. Those run in the Jira suite (``ELSEWHERE`` below names
 each block and the test that runs it); a check here makes sure every such test exists
 and reads its page, so that no block is run twice and none is left out. The README's
-Jira example runs here, against a sandbox started for it.
+and the cookbook's Jira examples run here, with the Jira guide's own set-up (a sandbox,
+the documented environment variables, a stored login).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Generator
 from pathlib import Path
 
 import pytest
+from jira.test_docs_jira import docs  # noqa: F401  # the Jira guide's sandbox and login
 
 from adfkit import Node, iter_errors
 
@@ -93,29 +94,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _jira_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Generator[object, None, None]:
-    """A sandbox and a stored OAuth login, as after `adfkit jira login --site Acme`,
-    through the environment variables the Jira docs name."""
-    from adfkit.jira.config import load_app
-    from adfkit.jira.login_flow import login
-    from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
-    from adfkit.jira.tokens import TokenStore
-
-    redirect = loopback_redirect_uri()
-    with Sandbox(redirect_uris=[redirect]) as sb:
-        for name, value in {
-            "CONFIG_DIR": str(tmp_path / ".config"),
-            "AUTH_URL": sb.auth_url,
-            "API_URL": sb.api_url,
-            "CLIENT_ID": sb.client_id,
-            "CLIENT_SECRET": sb.client_secret,
-            "REDIRECT_URI": redirect,
-        }.items():
-            monkeypatch.setenv(f"ADFKIT_JIRA_{name}", value)
-        login(load_app(), TokenStore(), opener=consenting_browser(), timeout=20)
-        yield sb
-
-
 def _run_test_module(code: str, where: Path, name: str) -> str:
     """Run ``code`` as a pytest module in ``where``; its summary line."""
     module = where / f"test_{name}.py"
@@ -133,31 +111,29 @@ def _run_test_module(code: str, where: Path, name: str) -> str:
 
 
 def run_page(
-    page: str, workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    page: str, workdir: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> tuple[dict[str, object], list[str]]:
-    """Run the page's blocks in order; its namespace and each block's printed output."""
+    """Run the page's blocks in order; its namespace and each block's printed output.
+
+    A block using ``JiraClient`` first gets the Jira guide's own set-up (its ``docs``
+    fixture): a sandbox, the documented environment variables and a stored login.
+    """
     namespace: dict[str, object] = {"__name__": "__docs__"}
     printed: list[str] = []
-    sandbox: Generator[object, None, None] | None = None
     expected = shown_output(page)
-    try:
-        for line, code in blocks(page):
-            if _elsewhere(page, code) is not None:
-                continue
-            if "JiraClient." in code and sandbox is None:
-                sandbox = _jira_login(workdir, monkeypatch)
-                next(sandbox)
-            capsys.readouterr()
-            if _is_test_module(code):
-                printed.append(_run_test_module(code, workdir, f"line{line}"))
-                continue
-            exec(compile(code, f"{page}:{line}", "exec"), namespace)
-            printed.append(capsys.readouterr().out)
-            if line in expected:
-                assert printed[-1] == expected[line], f"{page}:{line} printed otherwise"
-    finally:
-        if sandbox is not None:
-            sandbox.close()
+    for line, code in blocks(page):
+        if _elsewhere(page, code) is not None:
+            continue
+        if "JiraClient." in code:
+            request.getfixturevalue("docs")
+        capsys.readouterr()
+        if _is_test_module(code):
+            printed.append(_run_test_module(code, workdir, f"line{line}"))
+            continue
+        exec(compile(code, f"{page}:{line}", "exec"), namespace)
+        printed.append(capsys.readouterr().out)
+        if line in expected:
+            assert printed[-1] == expected[line], f"{page}:{line} printed otherwise"
     return namespace, printed
 
 
@@ -197,9 +173,9 @@ CHECKS = {
 
 @pytest.mark.parametrize("page", _page_params())
 def test_every_python_example_of_the_page_runs_as_written(
-    page: str, workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    page: str, workdir: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    namespace, printed = run_page(page, workdir, monkeypatch, capsys)
+    namespace, printed = run_page(page, workdir, request, capsys)
     if page in CHECKS:
         CHECKS[page](namespace, printed)
 
@@ -217,4 +193,5 @@ def test_blocks_run_elsewhere_exist_and_their_tests_read_the_page() -> None:
         assert len(matching) == 1, f"{page}: {marker!r} marks {len(matching)} blocks"
         source = (ROOT / test).read_text()
         assert Path(page).name in source, f"{test} does not read {page}"
-        assert "exec(compile(" in source or "pytest" in source, test
+        runs = ("exec(compile(", "makepyfile(", '"-m", "pytest"')
+        assert any(r in source for r in runs), f"{test} does not run the example"
