@@ -141,8 +141,18 @@ def _child(function: str, parent: str, index: int, item: object) -> Node:
     raise _fail(
         function,
         where,
-        f"expected a node made by adfkit.build or a string; found {_found(item)}",
+        f"expected a node made by adfkit.build or a string; found {_found(item)}"
+        + _keyword_hint(function, parent, item),
     )
+
+
+def _keyword_hint(function: str, parent: str, item: object) -> str:
+    """For a number or bool among the children: attributes go by keyword."""
+    names = sorted({a for alt in NODES[parent].attrs for a in alt.properties})
+    if not isinstance(item, int | float) or not names:
+        return ""
+    params = ", ".join(f"{snake_case(n)}=..." for n in names[:3])
+    return f"; attributes go by keyword: {function}(..., {params})"
 
 
 def _mark(function: str, index: int, item: object) -> Mark:

@@ -198,3 +198,12 @@ def test_text_may_be_given_as_utf8_bytes() -> None:
     assert build.strong(b"x") == build.strong("x")  # type: ignore[call-overload]
     with pytest.raises(BuildError, match=r"text\(\): text: bytes that are not UTF-8 \(byte 1"):
         build.text(b"a\xff")  # type: ignore[arg-type]
+
+
+def test_an_attribute_passed_positionally_is_told_to_go_by_keyword() -> None:
+    with pytest.raises(BuildError) as info:
+        build.heading("x", 1, level=1)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "heading(): child 1: expected a node made by adfkit.build or a string; found a "
+        "Python int; attributes go by keyword: heading(..., level=..., local_id=...)"
+    )
