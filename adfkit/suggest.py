@@ -33,6 +33,7 @@ __all__ = [
     "nearest_mark",
     "nearest_node",
     "node_tail",
+    "python_value",
     "with_input_hint",
 ]
 
@@ -215,6 +216,20 @@ def key_hint(found: object, allowed: Collection[str]) -> str:
     return f"; {_did_you_mean(guess)}" if guess is not None else ""
 
 
+def python_value(value: object) -> str:
+    """A Python object that is not JSON, as a message shows it: a built node or mark
+    inside a dict says how it becomes JSON, a builder function that it was not called."""
+    from adfkit.tree import Mark, Node
+
+    if isinstance(value, Node | Mark):
+        kind = "node" if isinstance(value, Node) else "mark"
+        return f"a built `{value.type}` {kind} (JSON needs its .to_json())"
+    if callable(value) and getattr(value, "__module__", None) == "adfkit.build":
+        name = getattr(value, "__name__", "?")
+        return f"the builder function `{name}` (call it: {name}(...))"
+    return f"a Python {type(value).__name__}"
+
+
 # --- whole inputs ------------------------------------------------------------------
 
 
@@ -228,9 +243,6 @@ def input_hint(value: object) -> str | None:
         if start in ("{", "["):
             return "this looks like JSON text: json.loads it first"
         return "this is a string; if it is Markdown, adfkit.from_markdown(text) makes a document"
-    if callable(value) and getattr(value, "__module__", None) == "adfkit.build":
-        name = getattr(value, "__name__", "doc")
-        return f"this is the builder function `{name}` itself; call it: {name}(...)"
     if isinstance(value, dict):
         pointer = find_document(value)
         if pointer:

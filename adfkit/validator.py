@@ -37,7 +37,7 @@ from adfkit.spec import (
     NodeSpec,
     ValueSpec,
 )
-from adfkit.suggest import key_hint, mark_tail, node_tail, with_input_hint
+from adfkit.suggest import key_hint, mark_tail, node_tail, python_value, with_input_hint
 
 __all__ = ["is_valid", "iter_errors", "validate"]
 
@@ -90,7 +90,7 @@ def _describe(value: object) -> str:
         return "an object"
     if isinstance(value, list):
         return "an array"
-    return f"a Python {type(value).__name__}"
+    return python_value(value)
 
 
 def _names(items: object) -> str:

@@ -339,3 +339,16 @@ def test_the_search_for_a_document_in_a_payload_is_bounded() -> None:
 def test_suggestions_never_change_the_codes() -> None:
     doc = _doc({"type": "bulletpoint"}, _para(_text("x", {"type": "bold"})))
     assert [e.code for e in iter_errors(doc)] == ["UNKNOWN_NODE", "UNKNOWN_MARK"]
+
+
+def test_built_pieces_inside_a_dict_say_how_they_become_json() -> None:
+    from adfkit.build import doc, paragraph, strong
+
+    mixed = _doc(paragraph("x"), _para({"type": "text", "text": "y", "marks": [strong()]}))
+    assert [e.message for e in iter_errors(mixed)] == [
+        "expected a node object inside `doc`; found a built `paragraph` node "
+        "(JSON needs its .to_json())",
+        "expected a mark object; found a built `strong` mark (JSON needs its .to_json())",
+    ]
+    (error,) = iter_errors(doc)
+    assert error.message.endswith("found the builder function `doc` (call it: doc(...))")
