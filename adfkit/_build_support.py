@@ -9,8 +9,10 @@ be given as ``bytes`` (UTF-8, a BOM dropped), as everywhere adfkit takes text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TypeVar
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar, cast
 
 from adfkit.errors import BuildError, ValidationError
 from adfkit.nodes import Text
@@ -18,6 +20,61 @@ from adfkit.spec import MARKS, NODES
 from adfkit.tree import Mark, Node, snake_case
 
 N = TypeVar("N", bound=Node)
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _checked(function: F) -> F:
+    """``function`` with a call that does not fit its signature (an unknown keyword, a
+    missing one, too many children) answered by a ``BuildError`` naming the function,
+    the parameter and the likely fix (``panelType=`` -> ``panel_type=``), instead of
+    Python's ``TypeError``. Calls that fit cost one frame more."""
+
+    @functools.wraps(function)
+    def call(*args: object, **kwargs: object) -> object:
+        try:
+            return function(*args, **kwargs)
+        except TypeError as exc:
+            problem = _misfit(function, args, kwargs, exc)
+            if problem is None:
+                raise
+            raise problem from None
+
+    return cast(F, call)
+
+
+def _misfit(
+    function: Callable[..., object],
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+    exc: TypeError,
+) -> BuildError | None:
+    """Why the call does not fit ``function``'s signature; None if it does (the
+    ``TypeError`` came from inside, and is not a slip in the call)."""
+    from adfkit.suggest import KEY_CONFUSIONS, nearest
+
+    signature = inspect.signature(function)
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError:
+        pass
+    else:
+        return None
+    name = getattr(function, "__name__", "?")
+    by_keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    keywords = [p.name for p in signature.parameters.values() if p.kind in by_keyword]
+    for key in kwargs:
+        if key in signature.parameters:
+            continue
+        confusions = {k: snake_case(v) for k, v in KEY_CONFUSIONS.items()}
+        guess = snake_case(key) if snake_case(key) in keywords else None
+        guess = guess or nearest(key, keywords, confusions)
+        fix = f"did you mean {guess}=?" if guess else f"it takes {_listed(keywords)}"
+        return _fail(name, f"{key}=", f"no such parameter; {fix}")
+    return _fail(name, "arguments", str(exc).replace(f"{name}() ", "", 1))
+
+
+def _listed(keywords: list[str]) -> str:
+    return ", ".join(f"{k}=" for k in keywords) if keywords else "no keyword arguments"
 
 
 def _attrs(values: Mapping[str, object]) -> dict[str, object] | None:

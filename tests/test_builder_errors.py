@@ -36,8 +36,10 @@ def _example_node(node_type: str) -> dict[str, Any]:
     def buildable(node: dict[str, Any]) -> bool:
         try:
             _call(node_type, node)
-        except TypeError:
-            return False
+        except BuildError as error:
+            if "arguments: " in str(error):  # the call does not fit the signature
+                return False
+            raise
         return True
 
     return find(nodes(node_type, max_depth=5, max_leaves=6), buildable, settings=_FIND)
@@ -207,3 +209,50 @@ def test_an_attribute_passed_positionally_is_told_to_go_by_keyword() -> None:
         "heading(): child 1: expected a node made by adfkit.build or a string; found a "
         "Python int; attributes go by keyword: heading(..., level=..., local_id=...)"
     )
+
+
+@pytest.mark.parametrize("node_type", sorted(NODES))
+def test_an_unknown_keyword_names_the_function_and_the_nearest_parameter(node_type: str) -> None:
+    function = getattr(build, snake_case(node_type))
+    node = _example_node(node_type)
+    attrs = sorted({a for alt in NODES[node_type].attrs for a in alt.properties})
+    with pytest.raises(BuildError) as info:
+        _call(node_type, node, no_such_parameter=1)
+    assert str(info.value).startswith(f"{function.__name__}(): no_such_parameter=: ")
+    for attr in attrs:
+        if attr == snake_case(attr):
+            continue  # the camelCase slip only exists where the names differ
+        with pytest.raises(BuildError) as info:
+            _call(node_type, node, **{attr: node.get("attrs", {}).get(attr, 1)})
+        assert str(info.value).endswith(f"did you mean {snake_case(attr)}=?"), str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: build.link(url="https://x.org"),  # type: ignore[call-arg]
+            "link(): url=: no such parameter; did you mean href=?",
+        ),
+        (
+            lambda: build.code_block("x", lang="py"),  # type: ignore[call-arg]
+            "code_block(): lang=: no such parameter; did you mean language=?",
+        ),
+        (
+            lambda: build.text("x", mark=[build.strong()]),  # type: ignore[call-arg]
+            "text(): mark=: no such parameter; did you mean marks=?",
+        ),
+        (
+            lambda: build.heading("x"),  # type: ignore[call-arg]
+            "heading(): arguments: missing 1 required keyword-only argument: 'level'",
+        ),
+        (
+            lambda: build.rule(x=1),  # type: ignore[call-arg]
+            "rule(): x=: no such parameter; it takes local_id=",
+        ),
+    ],
+)
+def test_a_call_that_does_not_fit_the_signature_is_a_build_error(make: Any, message: str) -> None:
+    with pytest.raises(BuildError) as info:
+        make()
+    assert str(info.value) == message
