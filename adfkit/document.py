@@ -19,7 +19,7 @@ from adfkit.tree import Node
 
 __all__ = ["Document", "as_json"]
 
-Document: TypeAlias = "dict[str, Any] | Node"
+Document: TypeAlias = dict[str, Any] | Node
 """An ADF document as adfkit takes it: the JSON-ready dict (parsed JSON, a reader's
 output, ``node.to_json()``) or a node built with ``adfkit.build`` (a ``Doc``, or any
 node, which the validator then reports as not rooted at ``doc``)."""

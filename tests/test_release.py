@@ -106,3 +106,17 @@ def test_the_wheel_works_in_a_fresh_environment(dist: Path, tmp_path: Path) -> N
         )
     )
     assert _ok(_run([python, "-W", "ignore", "-c", strategies], cwd=work)).strip() == "doc"
+
+
+def test_the_strategies_without_hypothesis_name_the_extra() -> None:
+    """The same check as in the fresh environment, fast: Hypothesis made unimportable."""
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "try:\n    import adfkit.strategies\n"
+        "except ImportError as e:\n    print(type(e).__name__, e)\n"
+    )
+    out = _ok(_run([sys.executable, "-c", code], cwd=ROOT))
+    assert out == (
+        "ImportError adfkit.strategies needs Hypothesis, an optional part of adfkit: "
+        "pip install 'adfkit[strategies]'\n"
+    )
