@@ -98,7 +98,16 @@ def _present(*items: object) -> tuple[object, ...]:
 
 
 def _fail(function: str, where: str, message: str) -> BuildError:
-    code = "NOT_A_MARK" if where.startswith("marks") else "NOT_A_NODE"
+    """A ``BuildError`` for one argument; its record carries the validator's code for
+    the same problem in JSON."""
+    if where.startswith("marks"):
+        code = "NOT_A_MARK"
+    elif where.startswith("child"):
+        code = "NOT_A_NODE"
+    elif where.endswith("="):
+        code = "UNKNOWN_ATTRIBUTE"
+    else:
+        code = "WRONG_TYPE"
     return BuildError(f"{function}(): {where}: {message}", [ValidationError(code, "", message)])
 
 
