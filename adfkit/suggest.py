@@ -17,6 +17,7 @@ payload costs a fixed amount of work.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Collection, Iterator, Mapping
 from typing import Final
@@ -258,14 +259,18 @@ def find_document(value: object) -> str | None:
     other than ``value`` itself; None if there is none within the search limit."""
     queue: list[tuple[object, str]] = [(value, "")]
     for item, where in queue:  # the queue grows while it is read: breadth first
-        if len(queue) > _SEARCH_LIMIT:
+        room = _SEARCH_LIMIT - len(queue)
+        if room < 0:
             return None
         if isinstance(item, dict):
             if where and item.get("type") == "doc" and isinstance(item.get("content"), list):
                 return where
-            queue.extend((v, f"{where}/{escape(str(k))}") for k, v in item.items())
+            pairs = ((v, f"{where}/{escape(str(k))}") for k, v in item.items())
         elif isinstance(item, list):
-            queue.extend((v, f"{where}/{i}") for i, v in enumerate(item))
+            pairs = ((v, f"{where}/{i}") for i, v in enumerate(item))
+        else:
+            continue
+        queue.extend(itertools.islice(pairs, room + 1))  # one past the limit ends the search
     return None
 
 
