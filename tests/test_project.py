@@ -72,3 +72,10 @@ def test_every_optional_part_has_an_extra_named_in_the_readme_and_docs() -> None
         assert f"adfkit[{extra}]" in README or f".[{extra}]" in README, extra
         assert f"`{extra}`" in guide, extra
     assert "adfkit[strategies]" in (ROOT / "docs" / "strategies.md").read_text()
+
+
+def test_every_docs_page_is_in_the_site_navigation() -> None:
+    """mkdocs build --strict (CI) fails on a page left out of nav; this says so sooner."""
+    site = (ROOT / "mkdocs.yml").read_text()
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert re.search(rf":\s+{re.escape(page.name)}$", site, re.M), f"add {page.name} to nav"
