@@ -25,8 +25,8 @@ import click
 
 if TYPE_CHECKING:
     from adfkit.jira.client import JiraClient
-    from adfkit.jira.sandbox import Sandbox
     from adfkit.jira.tokens import TokenStore
+    from adfkit.sandbox import Sandbox
 
 __all__ = ["BUG_REPORT", "demo", "run_demo"]
 
@@ -112,9 +112,9 @@ def _flow(steps: _Steps, config: Path) -> None:
     from adfkit.jira.client import JiraClient, reachable_sites
     from adfkit.jira.config import OAuthApp
     from adfkit.jira.login_flow import login
-    from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
     from adfkit.jira.sites import choose_site, save_site
     from adfkit.jira.tokens import TokenStore
+    from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
     redirect = loopback_redirect_uri()
     with steps.step(

@@ -71,7 +71,7 @@ def test_an_unexpected_error_ends_the_demo_with_a_message_not_a_traceback(
 def test_a_step_that_does_not_do_what_it_should_makes_the_demo_exit_1(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from adfkit.jira.sandbox.server import Sandbox
+    from adfkit.sandbox.server import Sandbox
 
     # The access token never expires, so step 8 sees no refresh and must fail.
     monkeypatch.setattr(Sandbox, "expire_access_tokens", lambda self: 0)

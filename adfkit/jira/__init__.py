@@ -8,7 +8,7 @@
 
 The parts live in small modules (``config``, ``oauth``, ``tokens``, ``auth``, ``login_flow``,
 ``sites``, ``createmeta``, ``fields``, ``client``, ``errors``; the local Jira stand-in is
-``adfkit.jira.sandbox``). Names are imported on first use so that importing this package
+``adfkit.sandbox``). Names are imported on first use so that importing this package
 costs nothing until a name is needed. docs/jira.md has the flow and the traps.
 """
 

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from adfkit.jira.errors import (
+    AuthError,
     ConfigError,
     JiraError,
     PreflightError,
+    ReauthorizationRequired,
     TokenStoreError,
 )
 
@@ -104,7 +106,25 @@ def _client(
                 "basic auth needs --email, --api-token and --site-url (or ADFKIT_JIRA_*)"
             )
         return JiraClient.from_api_token(email, api_token, site_url)
-    return JiraClient.from_oauth(site=site)
+    try:
+        return JiraClient.from_oauth(site=site)
+    except ReauthorizationRequired as exc:
+        if "not logged in" not in str(exc):
+            raise
+        raise AuthError(f"not logged in.\n{AUTH_CHOICES}") from None
+    except ConfigError as exc:
+        # The first error a new user meets: name both ways in, not only OAuth.
+        raise ConfigError(f"{exc}\n{AUTH_CHOICES}") from None
+
+
+AUTH_CHOICES = (
+    "Jira commands authenticate in one of two ways:\n"
+    "  - OAuth 2.0 (3LO): set ADFKIT_JIRA_CLIENT_ID and ADFKIT_JIRA_CLIENT_SECRET for your "
+    "Atlassian app, then run `adfkit jira login`;\n"
+    "  - an API token: --email, --api-token and --site-url (or ADFKIT_JIRA_EMAIL, "
+    "ADFKIT_JIRA_API_TOKEN and ADFKIT_JIRA_SITE_URL); create the token at "
+    "https://id.atlassian.com/manage-profile/security/api-tokens"
+)
 
 
 def _client_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -463,7 +483,7 @@ def _read_description(description_file: str, *, as_adf: bool) -> Any:
 
 def _add_sandbox() -> None:
     try:
-        from adfkit.jira.sandbox.cli import sandbox_command
+        from adfkit.sandbox.cli import sandbox_command
     except ImportError:  # the sandbox is optional for the client
         return
     jira.add_command(sandbox_command, "sandbox")

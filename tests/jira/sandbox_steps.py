@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from adfkit.jira.sandbox import Sandbox, approve
+from adfkit.sandbox import Sandbox, approve
 
 ACME = "3f1c9e52-7a4b-4d1e-9c2a-acme00000001"
 BETA = "3f1c9e52-7a4b-4d1e-9c2a-beta00000002"

@@ -18,8 +18,8 @@ import pytest
 
 from adfkit.jira.config import load_app
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.tokens import TokenStore
+from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "jira.md"
 BLOCKS = re.findall(r"^```python\n(.*?)^```$", DOC.read_text(), re.M | re.S)

@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 import adfkit
-from adfkit.jira.sandbox import Sandbox, approve, deny, loopback_redirect_uri
+from adfkit.sandbox import Sandbox, approve, deny, loopback_redirect_uri
 
 ADFKIT = str(Path(sys.executable).parent / "adfkit")
 CLIENT_SECRET = "cli-e2e-client-secret-5d1f0c"

@@ -21,7 +21,10 @@ unavailable", "errorCode": "OTHER"}``, the one site-level body ever observed.
 
 Reuse detection of refresh tokens needs no fault: it is part of the token endpoint.
 Endpoint names: ``authorize``, ``token``, ``accessible_resources``, ``myself``, ``project``,
-``createmeta_issuetypes``, ``createmeta_fields``, ``create_issue``, ``get_issue``, ``browse``.
+``createmeta_issuetypes``, ``createmeta_fields``, ``create_issue``, ``get_issue``,
+``edit_issue``, ``editmeta``, ``get_comments``, ``get_comment``, ``add_comment``,
+``edit_comment``, ``comment_property``, ``add_attachment``, ``attachment``,
+``attachment_content``, ``get_transitions``, ``do_transition``, ``user_search``, ``browse``.
 """
 
 from __future__ import annotations
@@ -32,10 +35,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from adfkit.jira.sandbox.responses import Response, html_page, json_response
+from adfkit.sandbox.responses import Response, html_page, json_response
 
 if TYPE_CHECKING:
-    from adfkit.jira.sandbox.oauth import AuthServer
+    from adfkit.sandbox.oauth import AuthServer
 
 __all__ = ["ENDPOINTS", "SITE_GONE_BODY", "Fault", "Faults", "SiteGone"]
 
@@ -57,6 +60,19 @@ ENDPOINTS = frozenset(
         "createmeta_fields",
         "create_issue",
         "get_issue",
+        "edit_issue",
+        "editmeta",
+        "get_comments",
+        "get_comment",
+        "add_comment",
+        "edit_comment",
+        "comment_property",
+        "add_attachment",
+        "attachment",
+        "attachment_content",
+        "get_transitions",
+        "do_transition",
+        "user_search",
         "browse",
     }
 )
