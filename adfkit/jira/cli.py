@@ -1,4 +1,5 @@
-"""``adfkit jira``: login, logout, sites, fields, create (and the sandbox).
+"""``adfkit jira``: login, logout, sites, fields, create, show, edit, comment, attach,
+transition (and the sandbox).
 
 Exit codes follow ``adfkit validate``: 0 ok, 1 a Jira, validation or pre-flight failure,
 2 a usage error or a local configuration/state problem (``config.json``, ``site.json``,
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from adfkit.formats import READERS
 from adfkit.jira.errors import (
     AuthError,
     ConfigError,
@@ -31,7 +33,10 @@ from adfkit.jira.errors import (
 if TYPE_CHECKING:
     from adfkit.jira.sites import Site
 
-__all__ = ["jira"]
+__all__ = ["BODY_FORMATS", "jira"]
+
+# Every format adfkit reads (adfkit.formats.READERS), plus ADF itself and "auto" (sniffed).
+BODY_FORMATS = [*READERS, "adf", "auto"]
 
 
 def _fail(exc: JiraError, as_json: bool) -> NoReturn:
@@ -149,7 +154,7 @@ def _client_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def jira() -> None:
-    """Jira Cloud: OAuth login, sites, create metadata and issue creation."""
+    """Jira Cloud: login, sites, fields; create, show, edit, comment, attach, transition."""
 
 
 @jira.command()
@@ -373,8 +378,15 @@ def fields(
 )
 @click.option(
     "--description-format",
-    type=click.Choice(["markdown", "html", "adf", "auto"]),
+    type=click.Choice(BODY_FORMATS),
     help="Override the format the file's extension implies.",
+)
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    type=click.Path(),
+    help="Attach this file after the create; repeatable.",
 )
 @click.option("--priority", help="By name, e.g. High.")
 @click.option("--component", "components", multiple=True, help="By name; repeatable.")
@@ -400,29 +412,26 @@ def create(
     labels: Sequence[str],
     assignee: str | None,
     extra: Sequence[str],
+    attach: Sequence[str],
     site: str | None,
     email: str | None,
     api_token: str | None,
     site_url: str | None,
     as_json: bool,
 ) -> None:
-    """Create an issue; every field is checked before anything is sent."""
+    """Create an issue; every field is checked before anything is sent.
+
+    Local images in a Markdown description (![shot](shot.png), relative to the file) are
+    uploaded and shown inline: create, upload, then set the description.
+    """
 
     def body() -> None:
         values = _parse_field_options(extra)
         fmt = description_format or "auto"
         description: Any = None
+        base_dir = None
         if description_file:
-            if description_format is None:
-                suffix = Path(description_file).suffix.lower()
-                fmt = {
-                    ".md": "markdown",
-                    ".markdown": "markdown",
-                    ".html": "html",
-                    ".htm": "html",
-                    ".json": "adf",
-                }.get(suffix, "auto")
-            description = _read_description(description_file, as_adf=fmt == "adf")
+            description, fmt, base_dir = _read_body(description_file, description_format)
         friendly = {"priority": priority, "assignee": assignee}
         if components:
             friendly["components"] = list(components)  # type: ignore[assignment]
@@ -436,6 +445,8 @@ def create(
                 description=description,
                 description_format=fmt,
                 fields={**{k: v for k, v in friendly.items() if v is not None}, **values},
+                attach=list(attach),
+                base_dir=base_dir,
             )
         if as_json:
             click.echo(json.dumps({"key": created.key, "id": created.id, "url": created.url}))
@@ -460,25 +471,331 @@ def _parse_field_options(extra: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-def _read_description(description_file: str, *, as_adf: bool) -> Any:
-    """The description file's text (``-``: standard input), parsed as JSON if ``as_adf``."""
-    where = "standard input" if description_file == "-" else description_file
+_SUFFIX_FORMATS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "adf",
+}
+
+
+def _read_body(given: str, fmt: str | None) -> tuple[Any, str, Path]:
+    """A body file (``-``: standard input): its content (ADF parsed from JSON), its
+    format (``fmt``, else the extension's, else sniffed) and the directory its local
+    images are relative to. A missing, unreadable, empty or non-UTF-8 file, or a
+    directory, is a usage error naming it."""
+    where = "standard input" if given == "-" else given
+    path = Path(given)
+    if given != "-" and path.is_dir():
+        raise click.UsageError(f"{where}: is a directory, not a file")
     try:
-        text = (
-            sys.stdin.read()
-            if description_file == "-"
-            else Path(description_file).read_text("utf-8")
-        )
+        text = sys.stdin.read() if given == "-" else path.read_text("utf-8")
     except OSError as exc:
         raise click.UsageError(f"{where}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise click.UsageError(f"{where}: not UTF-8 text") from None
-    if not as_adf:
-        return text
+    if not text.strip():
+        raise click.UsageError(f"{where}: is empty; nothing to send")
+    kind = (
+        fmt or _SUFFIX_FORMATS.get(path.suffix.lower(), "auto") if given != "-" else fmt or "auto"
+    )
+    base_dir = Path.cwd() if given == "-" else path.parent
+    if kind != "adf":
+        return text, kind, base_dir
     try:
-        return json.loads(text)
+        return json.loads(text), kind, base_dir
     except ValueError as exc:
         raise click.UsageError(f"{where}: not JSON: {exc}") from None
+
+
+def _problem_lines(exc: PreflightError) -> str:
+    return "\n".join(f"  - {p}" for p in exc.problems)
+
+
+@jira.command()
+@click.argument("key")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "text", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: the description (or --comment's body) as Markdown that `edit` maps "
+    "back to the same images; text: an overview; json: the issue with every comment.",
+)
+@click.option("--comment", "comment_id", default=None, help="Show this comment instead.")
+@_client_options
+@_json_option
+def show(
+    key: str,
+    fmt: str,
+    comment_id: str | None,
+    site: str | None,
+    email: str | None,
+    api_token: str | None,
+    site_url: str | None,
+    as_json: bool,
+) -> None:
+    """Read an issue back: description, status, attachments and comments."""
+
+    def body() -> None:
+        from adfkit import to_markdown, to_text
+        from adfkit.jira.richtext import for_show
+
+        with _client(site, email, api_token, site_url) as client:
+            issue = client.get_issue(key)
+            comments = client.comments(key)
+        fields = issue.get("fields") or {}
+        if as_json or fmt == "json":
+            out = {
+                "key": issue.get("key"),
+                "summary": fields.get("summary"),
+                "status": (fields.get("status") or {}).get("name"),
+                "description": fields.get("description"),
+                "attachments": fields.get("attachment") or [],
+                "comments": comments,
+            }
+            click.echo(json.dumps(out, indent=2))
+            return
+        if comment_id is not None:
+            found = next((c for c in comments if str(c.get("id")) == comment_id), None)
+            if found is None:
+                ids = ", ".join(str(c.get("id")) for c in comments) or "none"
+                raise click.UsageError(f"{key} has no comment {comment_id} (comments: {ids})")
+            doc = found.get("body")
+        else:
+            doc = fields.get("description")
+        if fmt == "markdown":
+            click.echo(to_markdown(for_show(doc)) if isinstance(doc, dict) else "", nl=False)
+            return
+        status = (fields.get("status") or {}).get("name", "?")
+        click.echo(f"{issue.get('key')}: {fields.get('summary', '')}  [{status}]")
+        if isinstance(doc, dict):
+            click.echo("\n" + to_text(doc).rstrip())
+        for attachment in fields.get("attachment") or []:
+            click.echo(f"attachment: {attachment.get('filename')} ({attachment.get('size')} bytes)")
+        if comment_id is None:
+            for c in comments:
+                author = (c.get("author") or {}).get("displayName", "?")
+                note = "" if c.get("jsdPublic", True) else " (internal)"
+                click.echo(f"\n--- comment {c.get('id')} by {author}{note}")
+                if isinstance(c.get("body"), dict):
+                    click.echo(to_text(c["body"]).rstrip())
+
+    _run(as_json, body)
+
+
+_BODY_HELP = "Markdown (.md), HTML (.html) or ADF (.json); '-' reads standard input."
+
+
+@jira.command()
+@click.argument("key")
+@click.option("--body-file", required=True, type=click.Path(allow_dash=True), help=_BODY_HELP)
+@click.option("--format", "fmt", type=click.Choice(BODY_FORMATS), help="The body's format.")
+@click.option("--internal", is_flag=True, help="A Jira Service Management internal note.")
+@click.option("--edit", "edit_id", default=None, metavar="ID", help="Replace comment ID instead.")
+@click.option(
+    "--allow-media-loss", is_flag=True, help="With --edit: let images the comment shows go."
+)
+@_client_options
+@_json_option
+def comment(
+    key: str,
+    body_file: str,
+    fmt: str | None,
+    internal: bool,
+    edit_id: str | None,
+    allow_media_loss: bool,
+    site: str | None,
+    email: str | None,
+    api_token: str | None,
+    site_url: str | None,
+    as_json: bool,
+) -> None:
+    """Comment on an issue (mentions resolved, local images shown inline), or edit one."""
+
+    def body() -> None:
+        if internal and edit_id:
+            raise click.UsageError("--internal applies to a new comment, not to --edit")
+        text, kind, base_dir = _read_body(body_file, fmt)
+        with _client(site, email, api_token, site_url) as client:
+            if edit_id is None:
+                made = client.add_comment(
+                    key, text, internal=internal, body_format=kind, base_dir=base_dir
+                )
+            else:
+                made = client.edit_comment(
+                    key,
+                    edit_id,
+                    text,
+                    allow_media_loss=allow_media_loss,
+                    body_format=kind,
+                    base_dir=base_dir,
+                )
+        out = {"key": key, "id": str(made.get("id")), "internal": made.get("jsdPublic") is False}
+        if as_json:
+            click.echo(json.dumps({**out, "edited": edit_id is not None}))
+        else:
+            verb = "Edited" if edit_id else "Added"
+            note = " (internal note)" if out["internal"] else ""
+            click.echo(f"{verb} comment {out['id']} on {key}{note}")
+
+    _run(as_json, body)
+
+
+@jira.command()
+@click.argument("key")
+@click.option("--summary", default=None, help="The new summary.")
+@click.option("--description-file", type=click.Path(allow_dash=True), default=None, help=_BODY_HELP)
+@click.option("--description-format", type=click.Choice(BODY_FORMATS), help="Its format.")
+@click.option(
+    "--field",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any editable field by name, id or key; repeat a NAME for lists.",
+)
+@click.option(
+    "--allow-media-loss",
+    is_flag=True,
+    help="Let the edit drop images the description shows (Jira deletes them).",
+)
+@_client_options
+@_json_option
+def edit(
+    key: str,
+    summary: str | None,
+    description_file: str | None,
+    description_format: str | None,
+    extra: Sequence[str],
+    allow_media_loss: bool,
+    site: str | None,
+    email: str | None,
+    api_token: str | None,
+    site_url: str | None,
+    as_json: bool,
+) -> None:
+    """Edit fields; never drops an image unless told (show -> change the text -> edit)."""
+
+    def body() -> None:
+        values = _parse_field_options(extra)
+        description: Any = None
+        fmt = description_format or "auto"
+        base_dir = None
+        if description_file is not None:
+            description, fmt, base_dir = _read_body(description_file, description_format)
+        if summary is None and description is None and not values:
+            raise click.UsageError("nothing to edit: give --summary, --description-file or --field")
+        with _client(site, email, api_token, site_url) as client:
+            edited = client.edit_issue(
+                key,
+                summary=summary,
+                description=description,
+                fields=values,
+                allow_media_loss=allow_media_loss,
+                description_format=fmt,
+                base_dir=base_dir,
+            )
+        if as_json:
+            click.echo(json.dumps(edited.to_json()))
+        else:
+            click.echo(f"{edited.key} {edited.url} (changed: {', '.join(edited.fields)})")
+
+    _run(as_json, body)
+
+
+@jira.command()
+@click.argument("key")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@_client_options
+@_json_option
+def attach(
+    key: str,
+    files: Sequence[str],
+    site: str | None,
+    email: str | None,
+    api_token: str | None,
+    site_url: str | None,
+    as_json: bool,
+) -> None:
+    """Attach files (each read first; one already attached is not sent again)."""
+
+    def body() -> None:
+        with _client(site, email, api_token, site_url) as client:
+            attached = client.attach(key, *files)
+        if as_json:
+            click.echo(json.dumps([a.to_json() for a in attached], indent=2))
+            return
+        for a in attached:
+            state = "attached" if a.uploaded else "already attached"
+            click.echo(f"{a.filename}\t{a.size} bytes\t{state} (id {a.id})")
+
+    _run(as_json, body)
+
+
+@jira.command()
+@click.argument("key")
+@click.argument("to", required=False)
+@click.option("--comment-file", type=click.Path(allow_dash=True), default=None, help=_BODY_HELP)
+@click.option(
+    "--field",
+    "extra",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A field of the transition's screen, e.g. Resolution=Done.",
+)
+@_client_options
+@_json_option
+def transition(
+    key: str,
+    to: str | None,
+    comment_file: str | None,
+    extra: Sequence[str],
+    site: str | None,
+    email: str | None,
+    api_token: str | None,
+    site_url: str | None,
+    as_json: bool,
+) -> None:
+    """Move an issue by transition (or target status) name; without a name, list them."""
+
+    def body() -> None:
+        values = _parse_field_options(extra)
+        comment_body: Any = None
+        kind = "auto"
+        base_dir = None
+        if comment_file is not None:
+            comment_body, kind, base_dir = _read_body(comment_file, None)
+        with _client(site, email, api_token, site_url) as client:
+            if to is None:
+                rows = [
+                    {
+                        "id": t.get("id"),
+                        "name": t.get("name"),
+                        "to": (t.get("to") or {}).get("name"),
+                        "fields": sorted(
+                            k for k, v in (t.get("fields") or {}).items() if v.get("required")
+                        ),
+                    }
+                    for t in client.transitions(key)
+                ]
+                if as_json:
+                    click.echo(json.dumps(rows, indent=2))
+                else:
+                    for r in rows:
+                        needs = f"  (requires {', '.join(r['fields'])})" if r["fields"] else ""
+                        click.echo(f"{r['name']}\t-> {r['to']}{needs}")
+                return
+            done = client.transition(
+                key, to, comment=comment_body, fields=values, comment_format=kind, base_dir=base_dir
+            )
+        if as_json:
+            click.echo(json.dumps(done.to_json()))
+        else:
+            click.echo(f"{done.key}: {done.status_before} -> {done.status} ({done.transition})")
+
+    _run(as_json, body)
 
 
 def _add_sandbox() -> None:

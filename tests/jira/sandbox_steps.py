@@ -96,3 +96,24 @@ def gateway_post(
     sb: Sandbox, token: str, path: str, body: Any, cloud_id: str = ACME
 ) -> httpx.Response:
     return httpx.post(f"{rest(sb, cloud_id)}/{path}", headers=bearer(token), json=body)
+
+
+def png(width: int, height: int, colour: tuple[int, int, int] = (220, 40, 40)) -> bytes:
+    """A real PNG file of the given size (one colour), written here with zlib."""
+    import struct
+    import zlib
+
+    row = b"\x00" + bytes(colour) * width
+    raw = row * height
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
