@@ -361,6 +361,8 @@ class IssueWrites:
                     errors[field_id] = f"{meta.name} is required."  # UNCONFIRMED text
                 else:
                     values[field_id] = None
+            elif meta.is_adf and not isinstance(value, dict):
+                errors[field_id] = ADF_MESSAGE
             elif meta.is_adf:
                 documents[field_id] = self._document(issue, value, field_id, ADF_MESSAGE)
             else:
