@@ -34,6 +34,8 @@ def _names_both_ways(text: str) -> None:
     "command",
     [
         ["jira", "fields", "PAY", "Bug"],
+        ["jira", "show", "PAY-1"],
+        ["jira", "transition", "PAY-1"],
     ],
 )
 def test_without_any_configuration_the_first_error_names_oauth_and_the_api_token(
