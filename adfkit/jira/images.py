@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-__all__ = ["ImageInfo", "image_info"]
+__all__ = ["ImageInfo", "image_info", "solid_png"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +85,22 @@ def image_info(data: bytes) -> ImageInfo | None:
     if width <= 0 or height <= 0:
         return None
     return ImageInfo(mime, int(width), int(height))
+
+
+def solid_png(width: int, height: int, rgb: tuple[int, int, int] = (222, 53, 11)) -> bytes:
+    """A valid PNG of one colour (what ``adfkit demo`` attaches as its screenshot, and
+    what tests upload): built with zlib, no imaging library."""
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    row = b"\x00" + bytes(rgb) * width  # filter type 0, then the pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )

@@ -242,7 +242,9 @@ def resolve_media(
             continue
         single = parent if parent is not None and parent.get("type") == "mediaSingle" else None
         if url in uploaded:
-            node["attrs"] = {"type": "file", "collection": "", **uploaded[url]}
+            # The alt text the Markdown gave wins over the file name.
+            alt = {"alt": attrs["alt"]} if attrs.get("alt") else {}
+            node["attrs"] = {"type": "file", "collection": "", **uploaded[url], **alt}
         elif url.startswith(MEDIA_PREFIX):
             found = known.get(url[len(MEDIA_PREFIX) :])
             if found is None:

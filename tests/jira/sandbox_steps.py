@@ -99,21 +99,7 @@ def gateway_post(
 
 
 def png(width: int, height: int, colour: tuple[int, int, int] = (220, 40, 40)) -> bytes:
-    """A real PNG file of the given size (one colour), written here with zlib."""
-    import struct
-    import zlib
+    """A real PNG file of the given size (one colour)."""
+    from adfkit.jira.images import solid_png
 
-    row = b"\x00" + bytes(colour) * width
-    raw = row * height
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    return solid_png(width, height, colour)

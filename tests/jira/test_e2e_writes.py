@@ -304,7 +304,7 @@ def test_create_with_a_local_image_creates_uploads_then_sets_the_description(
         "collection": "",
         "width": 64,
         "height": 48,
-        "alt": "checkout.png",
+        "alt": "checkout",  # the Markdown's alt text
     }
     code = [n for n in _of_type(issue.fields["description"], "text") if n.get("marks")]
     assert code[0]["text"] == "![not](shots/checkout.png)"  # code kept as written
