@@ -88,6 +88,15 @@ def prepare(
     except PreflightError as exc:
         problems += exc.problems
     problems += unknown_references(body.doc, known or {}, where)
+    problems += [
+        FieldProblem(
+            where,
+            "IMAGE_NOT_PLACED",
+            f"the image {image.written} could not be placed where it is written",
+            "put the image on a line of its own",
+        )
+        for image in body.dropped
+    ]
     files: list[LocalFile] = []
     try:
         files = read_local_files([i.path for i in body.images], images=True, where=where)

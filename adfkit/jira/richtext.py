@@ -6,13 +6,14 @@ Local images. ``![shot](shot.png)`` in Markdown names a file beside the Markdown
 adfkit's Markdown reader keeps only images with an absolute http(s) URL (a relative one
 becomes its alt text: the path is gone from the ADF), so this module works around it on
 the Markdown source: each inline image destination that is a local path is replaced by a
-placeholder URL ``https://adfkit-local.invalid/N`` before reading (``.invalid`` is
+placeholder URL ``https://adfkit-local.invalid/N`` before reading (so is the destination
+of a link reference definition, ``[ref]: shot.png``, for ``![alt][ref]``) (``.invalid`` is
 reserved, RFC 2606: never a real host). The reader then makes a ``mediaSingle`` >
 ``media`` (external) of every placeholder that is really an image; text the rewrite
 touched where no image was meant (a code span or code block showing image syntax) is
 put back as written. ``resolve_media`` later turns the placeholders into ``media``
-nodes of type ``file`` once the files are uploaded. Reference-style images
-(``![a][ref]``) are not rewritten: use the inline form.
+nodes of type ``file`` once the files are uploaded. A local image the reader places
+nowhere is reported (``Body.dropped``), never silently lost.
 
 Attached media. ``adfkit jira show`` writes an attached image as
 ``![name.png](https://jira-media.invalid/<media id>)``; an edit maps that URL back to the
@@ -56,6 +57,10 @@ _IMAGE = re.compile(
     r"(?P<dest><[^<>\n]*>|[^\s()<>]+(?:\([^\s()]*\)[^\s()<>]*)*)"
     r"(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
 )
+# A link reference definition, "[ref]: destination" (what ![alt][ref] points to).
+_DEFINITION = re.compile(
+    r"^ {0,3}\[(?:[^\[\]\\\n]|\\.){1,999}\]:[ \t]*(?P<dest><[^<>\n]*>|\S+)", re.MULTILINE
+)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _PLACEHOLDER = re.compile(re.escape(LOCAL_PREFIX) + r"(\d+)")
 
@@ -75,6 +80,8 @@ class Body:
 
     doc: dict[str, Any]
     images: list[LocalImage] = field(default_factory=list)
+    # Local images the reader placed nowhere (neither shown nor kept as text).
+    dropped: list[LocalImage] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +135,12 @@ def _rewrite_images(markdown: str, base_dir: Path) -> tuple[str, dict[str, Local
     by_path: dict[str, str] = {}
     pieces: list[str] = []
     last = 0
-    for match in _IMAGE.finditer(markdown):
+    matches = sorted(
+        [*_IMAGE.finditer(markdown), *_DEFINITION.finditer(markdown)], key=lambda m: m.start()
+    )
+    for match in matches:
+        if match.start("dest") < last:
+            continue  # inside a match already rewritten
         written = match.group("dest")
         local = _local_destination(written)
         if local is None:
@@ -169,6 +181,7 @@ def read_body(value: Any, fmt: str, *, base_dir: Path | None = None) -> Body:
     if not images:
         return Body(doc)
     shown: list[LocalImage] = []
+    kept: set[str] = set()
     for node, _ in _nodes(doc):
         attrs = node.get("attrs")
         if node.get("type") == "media" and isinstance(attrs, dict):
@@ -176,13 +189,17 @@ def read_body(value: Any, fmt: str, *, base_dir: Path | None = None) -> Body:
             if isinstance(url, str) and url in images:
                 shown.append(images[url])
         elif node.get("type") == "text" and LOCAL_PREFIX in str(node.get("text", "")):
+            kept.update(_PLACEHOLDER.findall(str(node["text"])))
             node["text"] = _restore(str(node["text"]), images)
         for mark in node.get("marks") or []:
             mark_attrs = mark.get("attrs") if isinstance(mark, dict) else None
             if isinstance(mark_attrs, dict) and LOCAL_PREFIX in str(mark_attrs.get("href", "")):
+                kept.update(_PLACEHOLDER.findall(str(mark_attrs["href"])))
                 mark_attrs["href"] = _restore(str(mark_attrs["href"]), images)
     unique = list({image.url: image for image in shown}.values())
-    return Body(doc, unique)
+    placed = {image.url for image in unique} | {f"{LOCAL_PREFIX}{n}" for n in kept}
+    dropped = [image for url, image in images.items() if url not in placed]
+    return Body(doc, unique, dropped)
 
 
 def referenced_media(doc: Any) -> set[str]:
