@@ -258,7 +258,8 @@ def _open_browser(url: str) -> None:
 
 
 @jira.command()
-def logout() -> None:
+@_json_option
+def logout(as_json: bool) -> None:
     """Forget the stored tokens, the default site and the cached create metadata."""
 
     def body() -> None:
@@ -271,9 +272,12 @@ def logout() -> None:
         forget_site(store.directory)
         # What the grant could see of the site's projects goes with the grant.
         MetaCache(cache_directory(store.directory)).clear()
-        click.echo("Logged out." if removed else "No stored tokens.")
+        if as_json:
+            click.echo(json.dumps({"logged_out": bool(removed)}))
+        else:
+            click.echo("Logged out." if removed else "No stored tokens.")
 
-    _run(False, body)
+    _run(as_json, body)
 
 
 @jira.command()
