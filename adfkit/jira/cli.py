@@ -11,6 +11,7 @@ printed.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -31,6 +32,7 @@ from adfkit.jira.errors import (
 )
 
 if TYPE_CHECKING:
+    from adfkit.jira.client import JiraClient
     from adfkit.jira.sites import Site
 
 __all__ = ["BODY_FORMATS", "jira"]
@@ -75,6 +77,11 @@ def _run(as_json: bool, body: Callable[[], None]) -> None:
         sys.exit(2)
 
 
+def _field_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--field NAME=VALUE``, repeatable, into the ``extra`` argument."""
+    return click.option("--field", "extra", multiple=True, metavar="NAME=VALUE", help=text)
+
+
 def _json_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
 
@@ -99,7 +106,7 @@ def _app_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _client(
     site: str | None, email: str | None, api_token: str | None, site_url: str | None
-) -> Any:
+) -> JiraClient:
     from adfkit.jira.client import JiraClient
 
     email = email or os.environ.get("ADFKIT_JIRA_EMAIL")
@@ -132,7 +139,25 @@ AUTH_CHOICES = (
 )
 
 
-def _client_options(f: Callable[..., Any]) -> Callable[..., Any]:
+Connect = Callable[[], "JiraClient"]
+
+
+def _client_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that choose the site and the credentials (OAuth, or an API token),
+    given to the command as one ``connect`` argument that opens the client."""
+
+    @functools.wraps(command)
+    def with_connect(
+        *args: Any,
+        site: str | None,
+        email: str | None,
+        api_token: str | None,
+        site_url: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        return command(*args, connect=lambda: _client(site, email, api_token, site_url), **kwargs)
+
+    f: Callable[..., Any] = with_connect
     f = click.option(
         "--site-url", default=None, help="Site URL for API-token auth [ADFKIT_JIRA_SITE_URL]."
     )(f)
@@ -324,10 +349,7 @@ def fields(
     project: str,
     issue_type: str,
     show_all: bool,
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    connect: Connect,
     as_json: bool,
 ) -> None:
     """List the fields a caller must supply (required, no default) with allowed values.
@@ -339,13 +361,13 @@ def fields(
     def body() -> None:
         from adfkit.jira.fields import SET_BY_CREATE
 
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             metas = [
                 m
                 for m in client.fields(project, issue_type)
                 if show_all or (m.must_supply and m.field_id not in SET_BY_CREATE)
             ]
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": m.field_id,
                 "name": m.name,
@@ -396,13 +418,7 @@ def fields(
 @click.option("--component", "components", multiple=True, help="By name; repeatable.")
 @click.option("--label", "labels", multiple=True, help="No spaces; repeatable.")
 @click.option("--assignee", help="The assignee's account id.")
-@click.option(
-    "--field",
-    "extra",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any other field by name, id or key (options by name); repeat a NAME for lists.",
-)
+@_field_option("Any other field by name, id or key (options by name); repeat a NAME for lists.")
 @_client_options
 @_json_option
 def create(
@@ -417,10 +433,7 @@ def create(
     assignee: str | None,
     extra: Sequence[str],
     attach: Sequence[str],
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    connect: Connect,
     as_json: bool,
 ) -> None:
     """Create an issue; every field is checked before anything is sent.
@@ -441,7 +454,7 @@ def create(
             friendly["components"] = list(components)  # type: ignore[assignment]
         if labels:
             friendly["labels"] = list(labels)  # type: ignore[assignment]
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             created = client.create_issue(
                 project=project,
                 issue_type=issue_type,
@@ -535,10 +548,7 @@ def show(
     key: str,
     fmt: str,
     comment_id: str | None,
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    connect: Connect,
     as_json: bool,
 ) -> None:
     """Read an issue back: description, status, attachments and comments."""
@@ -547,7 +557,7 @@ def show(
         from adfkit import to_markdown, to_text
         from adfkit.jira.richtext import for_show
 
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             issue = client.get_issue(key)
             comments = client.comments(key)
         fields = issue.get("fields") or {}
@@ -611,10 +621,7 @@ def comment(
     internal: bool,
     edit_id: str | None,
     allow_media_loss: bool,
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    connect: Connect,
     as_json: bool,
 ) -> None:
     """Comment on an issue (mentions resolved, local images shown inline), or edit one."""
@@ -623,7 +630,7 @@ def comment(
         if internal and edit_id:
             raise click.UsageError("--internal applies to a new comment, not to --edit")
         text, kind, base_dir = _read_body(body_file, fmt)
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             if edit_id is None:
                 made = client.add_comment(
                     key, text, internal=internal, body_format=kind, base_dir=base_dir
@@ -653,13 +660,7 @@ def comment(
 @click.option("--summary", default=None, help="The new summary.")
 @click.option("--description-file", type=click.Path(allow_dash=True), default=None, help=_BODY_HELP)
 @click.option("--description-format", type=click.Choice(BODY_FORMATS), help="Its format.")
-@click.option(
-    "--field",
-    "extra",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any editable field by name, id or key; repeat a NAME for lists.",
-)
+@_field_option("Any editable field by name, id or key; repeat a NAME for lists.")
 @click.option(
     "--allow-media-loss",
     is_flag=True,
@@ -674,10 +675,7 @@ def edit(
     description_format: str | None,
     extra: Sequence[str],
     allow_media_loss: bool,
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    connect: Connect,
     as_json: bool,
 ) -> None:
     """Edit fields; never drops an image unless told (show -> change the text -> edit)."""
@@ -691,7 +689,7 @@ def edit(
             description, fmt, base_dir = _read_body(description_file, description_format)
         if summary is None and description is None and not values:
             raise click.UsageError("nothing to edit: give --summary, --description-file or --field")
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             edited = client.edit_issue(
                 key,
                 summary=summary,
@@ -717,16 +715,13 @@ def edit(
 def attach(
     key: str,
     files: Sequence[str],
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    connect: Connect,
     as_json: bool,
 ) -> None:
     """Attach files (each read first; one already attached is not sent again)."""
 
     def body() -> None:
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             attached = client.attach(key, *files)
         if as_json:
             click.echo(json.dumps([a.to_json() for a in attached], indent=2))
@@ -742,13 +737,7 @@ def attach(
 @click.argument("key")
 @click.argument("to", required=False)
 @click.option("--comment-file", type=click.Path(allow_dash=True), default=None, help=_BODY_HELP)
-@click.option(
-    "--field",
-    "extra",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="A field of the transition's screen, e.g. Resolution=Done.",
-)
+@_field_option("A field of the transition's screen, e.g. Resolution=Done.")
 @_client_options
 @_json_option
 def transition(
@@ -756,10 +745,7 @@ def transition(
     to: str | None,
     comment_file: str | None,
     extra: Sequence[str],
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    connect: Connect,
     as_json: bool,
 ) -> None:
     """Move an issue by transition (or target status) name; without a name, list them."""
@@ -771,7 +757,7 @@ def transition(
         base_dir = None
         if comment_file is not None:
             comment_body, kind, base_dir = _read_body(comment_file, None)
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             if to is None:
                 rows = [
                     {

@@ -22,14 +22,16 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from adfkit.jira.createmeta import FieldMeta
 from adfkit.jira.errors import FieldProblem, PreflightError
 
 __all__ = ["SET_BY_CREATE", "DescriptionFormat", "is_adf_field", "shape_fields", "to_adf"]
 
-DescriptionFormat = Literal["markdown", "html", "adf", "auto"]
+# A format name of adfkit.formats.READERS ("markdown", "html", ...), "adf" or "auto"
+# (sniffed): a string, so that a format added to adfkit is accepted without a change here.
+DescriptionFormat = str
 _TEXTAREA = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
 _ALIASES = {"component": "components", "label": "labels", "type": "issuetype", "due": "duedate"}
 # Required fields a caller never supplies by name: create_issue sets project and issue

@@ -5,22 +5,20 @@ and the same safety as create (401, 429/503, lost answers, nothing half-sent).""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from adfkit.jira.client import JiraClient
-from adfkit.jira.config import OAuthApp
 from adfkit.jira.errors import IncompleteCreate, PreflightError
-from adfkit.jira.login_flow import login
-from adfkit.jira.sites import choose_site, save_site
-from adfkit.jira.tokens import TokenStore
-from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
+from adfkit.sandbox import Sandbox, loopback_redirect_uri
 from adfkit.sandbox.world import ALICE, HIDDEN, SAM, Issue
 
 from .sandbox_steps import png
+from .test_e2e_faults import World as LoggedIn
+from .test_e2e_faults import logged_in
 
 BUG: dict[str, Any] = {
     "project": "PAY",
@@ -31,16 +29,10 @@ BUG: dict[str, Any] = {
 
 
 @dataclass
-class World:
-    sb: Sandbox
-    app: OAuthApp
-    store: TokenStore
-    files: Path
-    waits: list[float] = field(default_factory=list)
+class World(LoggedIn):
+    """test_e2e_faults' logged-in world, plus a folder for the files a test uploads."""
 
-    def client(self, **options: Any) -> JiraClient:
-        options.setdefault("sleep", self.waits.append)
-        return JiraClient.from_oauth(self.app, store=self.store, **options)
+    files: Path = Path()
 
     def issue(self, key: str) -> Issue:
         found = self.sb.world.site("acme")
@@ -63,15 +55,10 @@ class World:
 def world(tmp_path: Path) -> Iterator[World]:
     redirect = loopback_redirect_uri()
     with Sandbox(redirect_uris=[redirect]) as sb:
-        app = OAuthApp(
-            sb.client_id, sb.client_secret, redirect, auth_url=sb.base_url, api_url=sb.base_url
-        )
-        store = TokenStore(tmp_path / "config")
-        result = login(app, store, opener=consenting_browser(), timeout=20)
-        save_site(store.directory, choose_site(result.sites, "Acme"))
+        base = logged_in(sb, tmp_path / "config", redirect)
         files = tmp_path / "files"
         files.mkdir()
-        yield World(sb, app, store, files)
+        yield World(base.sb, base.app, base.store, files=files)
 
 
 def _nodes(doc: Any) -> list[dict[str, Any]]:
