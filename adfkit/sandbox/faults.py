@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from adfkit.sandbox.responses import Response, html_page, json_response
+from adfkit.sandbox.rest import ENDPOINT_SCOPES
 
 if TYPE_CHECKING:
     from adfkit.sandbox.oauth import AuthServer
@@ -49,33 +50,8 @@ SITE_GONE_BODY: dict[str, Any] = {
     "errorCode": "OTHER",
 }
 
-ENDPOINTS = frozenset(
-    {
-        "authorize",
-        "token",
-        "accessible_resources",
-        "myself",
-        "project",
-        "createmeta_issuetypes",
-        "createmeta_fields",
-        "create_issue",
-        "get_issue",
-        "edit_issue",
-        "editmeta",
-        "get_comments",
-        "get_comment",
-        "add_comment",
-        "edit_comment",
-        "comment_property",
-        "add_attachment",
-        "attachment",
-        "attachment_content",
-        "get_transitions",
-        "do_transition",
-        "user_search",
-        "browse",
-    }
-)
+# Every endpoint of the request log: the OAuth ones, the browse page and the REST calls.
+ENDPOINTS = frozenset({"authorize", "token", "accessible_resources", "browse", *ENDPOINT_SCOPES})
 KINDS = frozenset({"rate_limit", "unavailable", "slow", "drop_before", "drop_after"})
 
 

@@ -28,7 +28,7 @@ from adfkit.sandbox.responses import Response, error_collection, json_response
 from adfkit.sandbox.shapes import now_stamp, user_json
 from adfkit.sandbox.workflow import INITIAL_STATUS, status_json
 from adfkit.sandbox.world import FieldMeta, Issue, IssueType, Project, Site, User, World
-from adfkit.sandbox.writes import IssueWrites
+from adfkit.sandbox.writes import WRITE_SCOPES, IssueWrites
 
 __all__ = ["ADF_MESSAGE", "ENDPOINT_SCOPES", "JiraApi", "RestCall", "route"]
 
@@ -42,28 +42,9 @@ ENDPOINT_SCOPES: dict[str, str] = {
     "createmeta_fields": "read:jira-work",
     "create_issue": "write:jira-work",
     "get_issue": "read:jira-work",
-    "edit_issue": "write:jira-work",
-    "editmeta": "read:jira-work",
-    "get_comments": "read:jira-work",
-    "get_comment": "read:jira-work",
-    "add_comment": "write:jira-work",
-    "edit_comment": "write:jira-work",
-    "comment_property": "read:jira-work",
-    "add_attachment": "write:jira-work",
-    "attachment": "read:jira-work",
-    "attachment_content": "read:jira-work",
-    "get_transitions": "read:jira-work",
-    "do_transition": "write:jira-work",
-    "user_search": "read:jira-user",
+    **WRITE_SCOPES,
 }
-WRITE_ENDPOINTS = frozenset(ENDPOINT_SCOPES) - {
-    "myself",
-    "project",
-    "createmeta_issuetypes",
-    "createmeta_fields",
-    "create_issue",
-    "get_issue",
-}
+WRITE_ENDPOINTS = frozenset(WRITE_SCOPES)
 
 MAX_RESULTS = 200
 DEFAULT_MAX_RESULTS = 50

@@ -51,7 +51,26 @@ from adfkit.sandbox.world import (
     World,
 )
 
-__all__ = ["ADF_MESSAGE", "NOT_ON_SCREEN", "IssueWrites"]
+__all__ = ["ADF_MESSAGE", "NOT_ON_SCREEN", "WRITE_SCOPES", "IssueWrites"]
+
+# The endpoints served here and the classic scope each needs (the OpenAPI document's
+# x-atlassian-oauth2-scopes): reads read:jira-work, writes write:jira-work, user search
+# read:jira-user.
+WRITE_SCOPES: dict[str, str] = {
+    "edit_issue": "write:jira-work",
+    "editmeta": "read:jira-work",
+    "get_comments": "read:jira-work",
+    "get_comment": "read:jira-work",
+    "add_comment": "write:jira-work",
+    "edit_comment": "write:jira-work",
+    "comment_property": "read:jira-work",
+    "add_attachment": "write:jira-work",
+    "attachment": "read:jira-work",
+    "attachment_content": "read:jira-work",
+    "get_transitions": "read:jira-work",
+    "do_transition": "write:jira-work",
+    "user_search": "read:jira-user",
+}
 
 ADF_MESSAGE = "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
 NOT_ON_SCREEN = "Field '{}' cannot be set. It is not on the appropriate screen, or unknown."
