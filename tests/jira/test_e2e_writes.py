@@ -434,3 +434,49 @@ def test_hidden_email_user_is_still_reachable_by_name(world: World) -> None:
         key = _created(world, client)
         client.add_comment(key, "@[Robin Private] see this")
     assert _of_type(world.issue(key).comments[0].body, "mention")[0]["attrs"]["id"] == HIDDEN
+
+
+def test_a_comment_shows_a_local_image_inline(world: World) -> None:
+    world.write("graph.png", png(30, 15))
+    with world.client() as client:
+        key = _created(world, client)
+        made = client.add_comment(key, "Latency:\n\n![p99](graph.png)\n", base_dir=world.files)
+    [attachment] = world.issue(key).attachments
+    [media] = _of_type(made["body"], "media")
+    assert media["attrs"] == {
+        "type": "file",
+        "id": attachment.media_id,
+        "collection": "",
+        "width": 30,
+        "height": 15,
+        "alt": "p99",
+    }
+
+
+def test_editing_a_comment_that_drops_its_image_is_refused(world: World) -> None:
+    world.write("graph.png", png(30, 15))
+    with world.client() as client:
+        key = _created(world, client)
+        made = client.add_comment(key, "![p99](graph.png)\n", base_dir=world.files)
+        with pytest.raises(PreflightError) as caught:
+            client.edit_comment(key, made["id"], "no graph")
+        assert caught.value.problems[0].code == "MEDIA_LOSS"
+        assert "graph.png (attachment" in caught.value.problems[0].message
+        assert world.sb.count("edit_comment") == 0
+        client.edit_comment(key, made["id"], "no graph", allow_media_loss=True)
+    assert world.issue(key).attachments == []
+
+
+def test_a_bare_503_on_a_transition_or_an_upload_is_checked_then_resent(world: World) -> None:
+    # A bare 503 may hide work done behind a proxy: adfkit looks before resending. Here
+    # the sandbox did not run the request, so exactly one resend follows.
+    world.write("a.txt", "a")
+    with world.client() as client:
+        key = _created(world, client)
+        world.sb.faults.unavailable("do_transition")
+        world.sb.faults.unavailable("add_attachment")
+        assert client.transition(key, "Start Progress").status == "In Progress"
+        [attached] = client.attach(key, world.files / "a.txt")
+    assert world.sb.count("do_transition") == 2
+    assert world.sb.count("add_attachment") == 2
+    assert [a.id for a in world.issue(key).attachments] == [attached.id]
