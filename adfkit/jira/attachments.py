@@ -130,6 +130,13 @@ def _filename_param(name: str) -> str:
     return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _same_file(attachment: Attachment, file: LocalFile) -> bool:
+    """Whether ``attachment`` is ``file`` uploaded before: same size, and the name as sent
+    or as a server that keeps RFC 7578's percent-encoding stores it."""
+    names = (file.name, _filename_param(file.name))
+    return attachment.size == len(file.data) and attachment.filename in names
+
+
 def _multipart(file: LocalFile) -> tuple[bytes, str]:
     boundary = f"adfkit-{secrets.token_hex(12)}"
     head = (
@@ -165,9 +172,7 @@ def attach_files(client: JiraClient, key: str, files: Sequence[LocalFile]) -> li
     before = existing(client, key)
     out: list[Attachment] = []
     for file in files:
-        same = next(
-            (a for a in before if a.filename == file.name and a.size == len(file.data)), None
-        )
+        same = next((a for a in before if _same_file(a, file)), None)
         if same is not None:
             out.append(same)
             continue
@@ -194,11 +199,7 @@ def attach_files(client: JiraClient, key: str, files: Sequence[LocalFile]) -> li
             file: LocalFile = file, known_ids: set[str] = known_ids
         ) -> Attachment | None:
             for attachment in existing(client, key):
-                if (
-                    attachment.id not in known_ids
-                    and attachment.filename == file.name
-                    and attachment.size == len(file.data)
-                ):
+                if attachment.id not in known_ids and _same_file(attachment, file):
                     return attachment
             return None
 

@@ -25,6 +25,7 @@ from adfkit.formats import READERS
 from adfkit.jira.errors import (
     AuthError,
     ConfigError,
+    IncompleteCreate,
     JiraError,
     PreflightError,
     ReauthorizationRequired,
@@ -57,6 +58,8 @@ def _fail(exc: JiraError, as_json: bool) -> NoReturn:
                 }
                 for p in exc.problems
             ]
+        if isinstance(exc, IncompleteCreate):
+            payload.update(key=exc.key, url=exc.url)  # the issue exists: say which
         click.echo(json.dumps(payload, indent=2))
     else:
         click.echo(f"error: {exc}", err=True)

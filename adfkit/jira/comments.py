@@ -69,13 +69,13 @@ def add_comment(
     if internal:
         properties.append({"key": INTERNAL_PROPERTY, "value": {"internal": True}})
     payload = {"body": doc, "properties": properties}
-    me = str(client.myself().get("accountId", ""))
 
     def send() -> dict[str, Any]:
         answer = client._request("POST", f"issue/{key}/comment", json_body=payload, once=True)
         return dict(answer.json())
 
     def already_done() -> dict[str, Any] | None:
+        me = str(client.myself().get("accountId", ""))
         mine = [
             c for c in all_comments(client, key) if (c.get("author") or {}).get("accountId") == me
         ]

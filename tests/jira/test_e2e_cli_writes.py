@@ -178,3 +178,28 @@ def test_an_unknown_key_and_an_image_jira_cannot_show_exit_1(cli: Cli) -> None:
     assert bad.returncode == 1
     assert json.loads(bad.stdout)["problems"][0]["code"] == "NOT_AN_IMAGE"
     assert cli.sb.count("add_attachment") == uploads
+
+
+def test_a_create_whose_image_step_fails_names_the_issue_and_a_rerun_finishes_it(
+    cli: Cli,
+) -> None:
+    folder = _files(cli)
+    (folder / "shot.png").write_bytes(png(32, 24))
+    (folder / "bug.md").write_text("Broken.\n\n![shot](shot.png)\n", encoding="utf-8")
+    # The last step (setting the description) meets a wait longer than adfkit's max_wait.
+    cli.sb.faults.rate_limit("edit_issue", retry_after=3600)
+    done = cli.run(
+        *CREATE, "--component", "Payments", "--field", "Severity=S2 - Major",
+        "--description-file", str(folder / "bug.md"), "--json",
+    )  # fmt: skip
+    cli.sb.faults.clear()
+    assert done.returncode == 1
+    answer = json.loads(done.stdout)
+    assert answer["error"] == "IncompleteCreate"
+    key = answer["key"]
+    assert f"adfkit jira edit {key} --description-file" in answer["message"]
+    uploads = cli.sb.count("add_attachment")
+    rerun = cli.run("jira", "edit", key, "--description-file", str(folder / "bug.md"))
+    assert rerun.returncode == 0, rerun.stderr
+    assert cli.sb.count("add_attachment") == uploads  # nothing uploaded twice
+    assert len(_issue(cli, key).attachments) == 1

@@ -480,3 +480,14 @@ def test_a_bare_503_on_a_transition_or_an_upload_is_checked_then_resent(world: W
     assert world.sb.count("do_transition") == 2
     assert world.sb.count("add_attachment") == 2
     assert [a.id for a in world.issue(key).attachments] == [attached.id]
+
+
+def test_a_file_name_with_quotes_and_accents_is_recognised_on_a_rerun(world: World) -> None:
+    shot = world.write('écran "1".png', png(3, 3))
+    with world.client() as client:
+        key = _created(world, client)
+        [first] = client.attach(key, shot)
+        [again] = client.attach(key, shot)
+    assert (again.id, again.uploaded) == (first.id, False)
+    # RFC 7578: the quote travels percent-encoded; the accent as UTF-8.
+    assert world.issue(key).attachments[0].filename == "écran %221%22.png"
