@@ -200,7 +200,10 @@ def login(
     no_browser: bool,
     as_json: bool,
 ) -> None:
-    """Log in with OAuth 2.0 (3LO) in the browser and choose a site."""
+    """Log in with OAuth 2.0 (3LO) and choose a site.
+
+    The consent page opens in the browser (or its URL is printed with --no-browser).
+    """
 
     def body() -> None:
         from adfkit.jira.config import load_app, save_app_settings
@@ -288,7 +291,10 @@ def _open_browser(url: str) -> None:
 @jira.command()
 @_json_option
 def logout(as_json: bool) -> None:
-    """Forget the stored tokens, the default site and the cached create metadata."""
+    """Forget the tokens, the default site and cached metadata.
+
+    The stored tokens, the default site and the cached create metadata all go.
+    """
 
     def body() -> None:
         from adfkit.jira.createmeta import MetaCache, cache_directory
@@ -318,7 +324,11 @@ def logout(as_json: bool) -> None:
 )
 @_json_option
 def sites(use: str | None, as_json: bool) -> None:
-    """List the sites the stored grant reaches; --use saves the default site."""
+    """List the sites the login reaches; --use saves one.
+
+    Every site the stored grant reaches, the default one marked; --use saves the
+    default site.
+    """
 
     def body() -> None:
         from adfkit.jira.client import reachable_sites
@@ -355,7 +365,9 @@ def fields(
     connect: Connect,
     as_json: bool,
 ) -> None:
-    """List the fields a caller must supply (required, no default) with allowed values.
+    """List the fields a create must supply.
+
+    Those required and without a default, with their allowed values.
 
     Project and issue type are left out (create sets them from --project and --type);
     --all lists every field on the create screen.
@@ -439,7 +451,7 @@ def create(
     connect: Connect,
     as_json: bool,
 ) -> None:
-    """Create an issue; every field is checked before anything is sent.
+    """Create an issue, checked before anything is sent.
 
     Local images in a Markdown description (![shot](shot.png), relative to the file) are
     uploaded and shown inline: create, upload, then set the description.
@@ -554,7 +566,10 @@ def show(
     connect: Connect,
     as_json: bool,
 ) -> None:
-    """Read an issue back: description, status, attachments and comments."""
+    """Read an issue back.
+
+    Its description, status, attachments and comments.
+    """
 
     def body() -> None:
         from adfkit import to_markdown, to_text
@@ -627,7 +642,10 @@ def comment(
     connect: Connect,
     as_json: bool,
 ) -> None:
-    """Comment on an issue (mentions resolved, local images shown inline), or edit one."""
+    """Comment on an issue, or edit a comment.
+
+    Mentions are resolved and local images shown inline, as in a description.
+    """
 
     def body() -> None:
         if internal and edit_id:
@@ -681,7 +699,11 @@ def edit(
     connect: Connect,
     as_json: bool,
 ) -> None:
-    """Edit fields; never drops an image unless told (show -> change the text -> edit)."""
+    """Edit an issue without losing its images.
+
+    An edit that would drop an image the description shows is refused unless
+    --allow-media-loss: show, change the text, edit.
+    """
 
     def body() -> None:
         values = _parse_field_options(extra)
@@ -721,7 +743,11 @@ def attach(
     connect: Connect,
     as_json: bool,
 ) -> None:
-    """Attach files (each read first; one already attached is not sent again)."""
+    """Attach files to an issue, each only once.
+
+    Every file is read first; one already attached (same name and size) is not sent
+    again.
+    """
 
     def body() -> None:
         with connect() as client:
@@ -751,7 +777,11 @@ def transition(
     connect: Connect,
     as_json: bool,
 ) -> None:
-    """Move an issue by transition (or target status) name; without a name, list them."""
+    """Move an issue through its workflow.
+
+    TO is a transition's name or its target status's name; without it, the
+    transitions are listed.
+    """
 
     def body() -> None:
         values = _parse_field_options(extra)

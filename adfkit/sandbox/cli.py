@@ -84,7 +84,10 @@ def sandbox_command(
     access_token_lifetime: int,
     faults: tuple[Fault, ...],
 ) -> None:
-    """Run a local Jira Cloud sandbox (auth server, API gateway and sites)."""
+    """Run a local Jira Cloud sandbox.
+
+    Atlassian's auth server, API gateway and Jira sites, on one loopback port.
+    """
     from adfkit.sandbox.server import Sandbox, StateFileError
 
     try:

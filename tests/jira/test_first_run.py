@@ -86,3 +86,15 @@ def test_importing_the_pytest_plugin_loads_no_http_client_and_no_sandbox_server(
         or m.startswith(("adfkit.sandbox.", "adfkit.jira", "adfkit.formats"))
     }
     assert heavy == {"adfkit.sandbox.pytest_plugin"}, sorted(heavy)
+
+
+def test_every_jira_command_summary_is_shown_whole() -> None:
+    from click.testing import CliRunner
+
+    from adfkit.jira.cli import jira
+
+    listing = CliRunner().invoke(jira, ["--help"]).output.split("Commands:\n", 1)[1]
+    rows = [line for line in listing.splitlines() if line.strip()]
+    assert len(rows) == len(jira.commands)
+    for row in rows:
+        assert not row.rstrip().endswith("..."), row
