@@ -7,6 +7,13 @@ testing 3LO clients over real HTTP without an Atlassian account.
         location = approve(sb.authorize_url())   # a "browser" clicks Accept
         ...                                       # exchange the code at sb.auth_url
 
+A test double, so a package of its own beside the client (as moto stands beside boto):
+it shares no code with ``adfkit.jira`` but the private-file writer for its state file.
+Modules: ``server`` (HTTP, routing), ``oauth``, ``rest`` (create, createmeta), ``writes``
+(comments, edits, attachments, transitions, user search), ``workflow``, ``world`` (the
+data), ``adf`` (its own ADF check), ``faults``, ``control`` (the ``/_sandbox/`` API),
+``browser``, ``cli``, ``pytest_plugin``.
+
 Names are imported on first use so that the pytest plugin (``pytest_plugin``) loads
 without starting anything or importing the HTTP machinery. The faithful parts, the
 choices made where Atlassian's behaviour is UNCONFIRMED, and the limits are in

@@ -6,8 +6,10 @@ api.atlassian.com and every Jira site at once:
 * ``GET /authorize``, ``POST /authorize/decision``, ``POST /oauth/token``;
 * ``GET /oauth/token/accessible-resources``;
 * ``/ex/jira/{cloudId}/rest/api/3/...`` with a Bearer token (the gateway);
-* ``/site/{slug}/rest/api/3/...`` with Basic ``email:api_token`` and
-  ``/site/{slug}/browse/{KEY}`` (the site host);
+* ``/site/{slug}/rest/api/3/...`` with Basic ``email:api_token``,
+  ``/site/{slug}/browse/{KEY}`` and ``/site/{slug}/secure/attachment/{id}/download`` (the
+  middle hop of a download through the gateway) (the site host);
+* ``/media/file/{media id}/binary`` (Media Services: an attachment's bytes);
 * ``/_sandbox/...``, the control API for tests in other processes (``control.py``).
 
 Each request but control calls is logged (method, path without the query, endpoint name,
