@@ -30,7 +30,8 @@ def _label(user: Mapping[str, Any]) -> str:
 
 
 class UserFinder:
-    """Resolves mentions through user search, one request per distinct name (cached)."""
+    """Resolves mentions through user search: one search per distinct mention of a body
+    (``apply_mentions`` asks once for each), plus one to tell "nobody" from "no permission"."""
 
     def __init__(self, get_json: GetJson, myself: Callable[[], Mapping[str, Any]]) -> None:
         self._get_json = get_json

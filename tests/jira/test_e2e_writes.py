@@ -491,3 +491,25 @@ def test_a_file_name_with_quotes_and_accents_is_recognised_on_a_rerun(world: Wor
     assert (again.id, again.uploaded) == (first.id, False)
     # RFC 7578: the quote travels percent-encoded; the accent as UTF-8.
     assert world.issue(key).attachments[0].filename == "écran %221%22.png"
+
+
+def test_an_upload_after_the_token_expired_is_refreshed_once_and_sent_whole(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import adfkit.jira.attachments as attachments
+
+    read_attachments = attachments.existing
+
+    def then_expire(client: JiraClient, key: str) -> list[attachments.Attachment]:
+        found = read_attachments(client, key)
+        world.sb.expire_access_tokens()  # between the check and the upload itself
+        return found
+
+    monkeypatch.setattr(attachments, "existing", then_expire)
+    shot = world.write("shot.png", png(12, 12))
+    with world.client() as client:
+        key = _created(world, client)
+        [attached] = client.attach(key, shot)
+    assert world.sb.count("token", grant_type="refresh_token") == 1
+    assert [r.status for r in world.sb.requests if r.endpoint == "add_attachment"] == [401, 200]
+    assert world.issue(key).attachments[0].size == attached.size == len(png(12, 12))
