@@ -55,7 +55,7 @@ from adfkit.jira.errors import (
     SiteError,
     WriteOutcomeUnknown,
 )
-from adfkit.jira.fields import DescriptionFormat, shape_fields
+from adfkit.jira.fields import DescriptionFormat, find_meta, is_adf_field, shape_fields
 from adfkit.jira.oauth import accessible_resources, refresh_tokens
 from adfkit.jira.retry import (
     DEFAULT_MAX_RETRIES,
@@ -456,9 +456,10 @@ class JiraClient:
 
         ``friendly`` and ``fields`` are keyed by field id, key or display name, with
         friendly values (``priority="High"``, ``components=["Payments"]``, ...). A text
-        description may mention users (``@[Name]``, ``@mail@example.com``) and show local
-        images (``![shot](shot.png)``, relative to ``base_dir``): then the issue is
-        created, the images uploaded and the description set (create -> upload -> set).
+        description (or other rich-text field) may mention users (``@[Name]``,
+        ``@mail@example.com``) and show local images (``![shot](shot.png)``, relative to
+        ``base_dir``): then the issue is created, the images uploaded and the field set
+        (create -> upload -> set).
         ``attach`` files are attached after the create. Raises PreflightError,
         JiraApiError, CreateOutcomeUnknown, IncompleteCreate (created, a later step
         failed: the message names the key) or AuthError.
@@ -468,10 +469,10 @@ class JiraClient:
 
         values: dict[str, Any] = {"summary": summary}
         problems: list[FieldProblem] = []
-        prepared: Prepared | None = None
+        rich: dict[str, Prepared] = {}
         if isinstance(description, str) and description_format != "adf":
             try:
-                prepared = prepare(
+                rich["description"] = prepare(
                     self,
                     description,
                     description_format,
@@ -479,13 +480,13 @@ class JiraClient:
                     where="description",
                     pointer="/fields/description",
                 )
-                values["description"] = without_local_images(prepared.doc)
+                values["description"] = without_local_images(rich["description"].doc)
             except PreflightError as exc:
                 problems += exc.problems
         elif description is not None:
             values["description"] = description
-        values.update(fields or {})
-        values.update(friendly)
+        others = {**(fields or {}), **friendly}
+        values.update(others)
         files = []
         try:
             files = read_local_files(attach, images=False, where="attach") if attach else []
@@ -493,10 +494,30 @@ class JiraClient:
             problems += exc.problems
         try:
             itype, metas, shaped = self._preflight(
-                project, issue_type, values, "adf" if prepared else description_format
+                project, issue_type, values, "adf" if rich else description_format
             )
         except PreflightError as exc:
             raise PreflightError([*problems, *exc.problems]) from None
+        # Other rich-text fields given as text: mentions and local images as in the
+        # description (shaping has checked the plain conversion already).
+        for name, value in others.items():
+            meta = find_meta(name, metas)
+            if not isinstance(value, str) or meta is None or not is_adf_field(meta):
+                continue
+            try:
+                text = prepare(
+                    self,
+                    value,
+                    "auto",
+                    base_dir=_dir(base_dir),
+                    where=meta.field_id,
+                    pointer=f"/fields/{meta.field_id}",
+                )
+            except PreflightError as exc:
+                problems += exc.problems
+                continue
+            rich[meta.field_id] = text
+            shaped[meta.field_id] = without_local_images(text.doc)
         if problems:
             raise PreflightError(problems)
         shaped["project"] = {"id": project} if project.isdigit() else {"key": project}
@@ -522,26 +543,28 @@ class JiraClient:
         created = CreatedIssue(
             key=key, id=str(data.get("id", "")), url=f"{self.browse_base}/browse/{key}"
         )
-        if files or (prepared is not None and prepared.files):
-            self._after_create(created, files, prepared)
+        with_images = {field_id: body for field_id, body in rich.items() if body.files}
+        if files or with_images:
+            self._after_create(created, files, with_images)
         return created
 
     def _after_create(
-        self, created: CreatedIssue, files: Sequence[LocalFile], prepared: Prepared | None
+        self, created: CreatedIssue, files: Sequence[LocalFile], rich: Mapping[str, Prepared]
     ) -> None:
-        """Attach files and upload the description's images, then set the description
-        that shows them; a failure names the created issue and how to finish."""
+        """Attach files and upload the rich-text fields' images, then set the fields that
+        show them; a failure names the created issue and how to finish."""
         from adfkit.jira.attachments import attach_files
         from adfkit.jira.bodies import finish
 
         try:
             if files:
                 attach_files(self, created.key, files)
-            if prepared is not None and prepared.files:
-                doc = finish(self, created.key, prepared, {}, "/fields/description")
-                self._request(
-                    "PUT", f"issue/{created.key}", json_body={"fields": {"description": doc}}
-                )
+            if rich:
+                final = {
+                    field_id: finish(self, created.key, body, {}, f"/fields/{field_id}")
+                    for field_id, body in rich.items()
+                }
+                self._request("PUT", f"issue/{created.key}", json_body={"fields": final})
         except JiraError as exc:
             raise IncompleteCreate(
                 f"created {created.key} ({created.url}), but a step after the create failed: "

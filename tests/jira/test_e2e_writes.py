@@ -513,3 +513,21 @@ def test_an_upload_after_the_token_expired_is_refreshed_once_and_sent_whole(
     assert world.sb.count("token", grant_type="refresh_token") == 1
     assert [r.status for r in world.sb.requests if r.endpoint == "add_attachment"] == [401, 200]
     assert world.issue(key).attachments[0].size == attached.size == len(png(12, 12))
+
+
+def test_a_textarea_field_given_as_text_gets_mentions_and_images_on_create(
+    world: World,
+) -> None:
+    world.write("step.png", png(6, 4))
+    steps = "1. open checkout, ask @[Sam Reviewer]\n\n![step](step.png)\n"
+    with world.client() as client:
+        key = client.create_issue(
+            summary="Steps with a picture",
+            description="See the steps.",
+            base_dir=world.files,
+            **{**BUG, "fields": {**BUG["fields"], "Steps to reproduce": steps}},
+        ).key
+    stored = world.issue(key).fields["customfield_10061"]
+    assert _of_type(stored, "mention")[0]["attrs"]["id"] == SAM
+    [media] = _of_type(stored, "media")
+    assert media["attrs"]["id"] == world.issue(key).attachments[0].media_id
