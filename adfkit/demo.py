@@ -5,8 +5,12 @@ consent in a "browser" (real HTTP to the sandbox's consent page, Accept clicked 
 demo), the code received on a loopback callback server and exchanged, the rotating
 tokens stored in a throwaway config directory, the site chosen from
 accessible-resources, the fields a Bug needs read from createmeta, a Markdown bug
-report converted to ADF and validated, a pre-flight refusal, the issue created, the
-access token expired and refreshed once, and the issue fetched back and rendered.
+report converted to ADF and validated, a pre-flight refusal, the issue created with its
+screenshot shown inline (create, upload, set the description), a comment mentioning a
+colleague found through user search, the access token expired and refreshed once, an
+edit that keeps the screenshot (and one that would lose it, refused), the issue moved
+to Done with its required resolution and a closing comment, and the issue fetched back
+and rendered.
 
 Each step checks its own outcome; the demo exits 0 only if every step worked. Nothing
 outside a temporary directory is touched and no secret is printed.
@@ -25,8 +29,8 @@ import click
 
 if TYPE_CHECKING:
     from adfkit.jira.client import JiraClient
-    from adfkit.jira.sandbox import Sandbox
     from adfkit.jira.tokens import TokenStore
+    from adfkit.sandbox import Sandbox
 
 __all__ = ["BUG_REPORT", "demo", "run_demo"]
 
@@ -61,6 +65,11 @@ See the [runbook](https://example.com/runbook) for the payment gateway.
 """
 
 
+SCREENSHOT = "checkout-error.png"
+SCREENSHOT_MARKDOWN = f"\n![the card error at checkout]({SCREENSHOT})\n"
+COMMENT = "Reproduced on staging by @[Sam Reviewer]; logs attached to the runbook."
+
+
 class DemoFailed(Exception):
     """A step did not do what it should; the message says what."""
 
@@ -90,7 +99,7 @@ def run_demo(echo: Callable[[str], None] = click.echo) -> int:
     """Run every step, printing as it goes; 0 if all worked, 1 otherwise."""
     from adfkit.jira.errors import JiraError
 
-    steps = _Steps(total=9, echo=echo)
+    steps = _Steps(total=12, echo=echo)
     echo("adfkit demo: Jira Cloud end to end against a local sandbox (no network beyond loopback)")
     try:
         with tempfile.TemporaryDirectory(prefix="adfkit-demo-") as config:
@@ -112,9 +121,9 @@ def _flow(steps: _Steps, config: Path) -> None:
     from adfkit.jira.client import JiraClient, reachable_sites
     from adfkit.jira.config import OAuthApp
     from adfkit.jira.login_flow import login
-    from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
     from adfkit.jira.sites import choose_site, save_site
     from adfkit.jira.tokens import TokenStore
+    from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
     redirect = loopback_redirect_uri()
     with steps.step(
@@ -161,7 +170,7 @@ def _flow(steps: _Steps, config: Path) -> None:
             say(f"chosen: {chosen.name} (saved as the default site)")
 
         with JiraClient.from_oauth(app, store=store) as client:
-            _jira_steps(steps, sandbox, client, store)
+            _jira_steps(steps, sandbox, client, store, config)
     finally:
         sandbox.stop()
 
@@ -176,7 +185,9 @@ def _list(values: list[str]) -> str:
     return f": {' | '.join(values)}" if values else ""
 
 
-def _jira_steps(steps: _Steps, sandbox: Sandbox, client: JiraClient, store: TokenStore) -> None:
+def _jira_steps(
+    steps: _Steps, sandbox: Sandbox, client: JiraClient, store: TokenStore, folder: Path
+) -> None:
     """The steps that talk to Jira through ``client`` (OAuth, site chosen)."""
     import adfkit
     from adfkit.jira.errors import PreflightError
@@ -231,12 +242,19 @@ def _jira_steps(steps: _Steps, sandbox: Sandbox, client: JiraClient, store: Toke
         _check(sandbox.count("create_issue") == posts, "a request reached Jira")
         say("nothing was sent to Jira")
 
-    with steps.step("Create the issue: friendly values shaped the way Jira wants") as say:
+    with steps.step(
+        "Create the issue with its screenshot: create, upload, set the description"
+    ) as say:
+        from adfkit.jira.images import solid_png
+
+        (folder / SCREENSHOT).write_bytes(solid_png(320, 200))
+        say(f"the report ends with ![...]({SCREENSHOT}), a 320x200 PNG beside it")
         created = client.create_issue(
             project="PAY",
             issue_type="Bug",
             summary=summary,
-            description=description,
+            description=BUG_REPORT + SCREENSHOT_MARKDOWN,
+            base_dir=folder,
             fields={**fields, "Severity": "S2 - Major"},
         )
         say(f"created {created.key}: {created.url}")
@@ -244,6 +262,21 @@ def _jira_steps(steps: _Steps, sandbox: Sandbox, client: JiraClient, store: Toke
         for field_id in ("priority", "components", "labels", "customfield_10040"):
             say(f"  {field_id} as Jira stored it: {json.dumps(stored.get(field_id))}")
         _check(stored.get("labels") == ["checkout"], "the labels were not stored as sent")
+        [attachment] = stored["attachment"]
+        media = _media(stored["description"])
+        _check(len(media) == 1, "the description does not show the screenshot")
+        media_id = client.media_id(attachment["id"])
+        _check(media[0]["id"] == media_id, "the inline image names another file")
+        say(f"attachment {attachment['id']} ({attachment['filename']}) has media id {media_id}")
+        say("(the upload's answer has none: it comes from the download's redirect chain)")
+        say(f"shown inline as mediaSingle > media {json.dumps(media[0])}")
+
+    with steps.step("Comment, mentioning a colleague found through user search") as say:
+        say(f"comment: {COMMENT}")
+        made = client.add_comment(created.key, COMMENT)
+        mention = next(n for n in made["body"]["content"][0]["content"] if n["type"] == "mention")
+        _check(mention["attrs"]["id"] == SAM_ACCOUNT, "the mention names the wrong account")
+        say(f"comment {made['id']}: @[Sam Reviewer] -> mention of {mention['attrs']['id']}")
 
     with steps.step("The access token expires: one refresh, rotated token saved") as say:
         before = store.load()
@@ -263,15 +296,60 @@ def _jira_steps(steps: _Steps, sandbox: Sandbox, client: JiraClient, store: Toke
         )
         say("the 401 became one refresh and one retry; the new refresh token is on disk")
 
-    with steps.step("Fetch the issue back and render its description") as say:
-        issue = client.get_issue(created.key)
-        _check(
-            issue["fields"]["description"] == description,
-            "the stored description differs from what was sent",
+    with steps.step("Edit the description without losing the screenshot") as say:
+        shown = client.description_markdown(created.key)
+        image_line = next(line for line in shown.splitlines() if "jira-media.invalid" in line)
+        say(f"`adfkit jira show` writes the image as: {image_line}")
+        try:
+            client.edit_issue(created.key, description="Card payments fail. (no image)")
+        except PreflightError as exc:
+            say(f"an edit without it is refused: {exc.problems[0].message[:70]}...")
+        else:
+            raise DemoFailed("an edit that drops the screenshot was not refused")
+        client.edit_issue(created.key, description=shown.replace("over 10,000", "over 10k"))
+        after_edit = client.get_issue(created.key)["fields"]
+        _check(len(after_edit["attachment"]) == 1, "the screenshot's attachment is gone")
+        _check(_media(after_edit["description"]) == media, "the inline image changed")
+        say("the reworded description still shows the same media; the attachment is kept")
+
+    with steps.step("Close it: transition Done with its required resolution and a comment") as say:
+        try:
+            client.transition(created.key, "Done")
+        except PreflightError as exc:
+            say(f"without a resolution: {exc.problems[0]}")
+        else:
+            raise DemoFailed("a Done without its required resolution was not refused")
+        done = client.transition(
+            created.key, "Done", fields={"Resolution": "Done"}, comment="Fixed in **4.3**."
         )
-        say(f"{issue['key']}: {issue['fields']['summary']}")
-        for line in adfkit.to_markdown(issue["fields"]["description"]).splitlines():
+        say(f"{done.key}: {done.status_before} -> {done.status}, with a closing comment")
+
+    with steps.step("Fetch the issue back and render it") as say:
+        issue = client.get_issue(created.key)
+        fields_back = issue["fields"]
+        _check(fields_back["status"]["name"] == "Done", "the issue is not Done")
+        _check(len(client.comments(created.key)) == 2, "expected two comments")
+        say(f"{issue['key']}: {fields_back['summary']}  [{fields_back['status']['name']}]")
+        shown = client.description_markdown(created.key)  # as `adfkit jira show` prints it
+        _check("](https://jira-media.invalid/" in shown, "the screenshot is not shown")
+        for line in shown.splitlines():
             say(f"  | {line}")
+
+
+SAM_ACCOUNT = "712020:sandbox-sam"
+
+
+def _media(doc: Any) -> list[dict[str, Any]]:
+    """The attrs of the ``media`` nodes of ``doc`` (a flat walk with a stack)."""
+    found: list[dict[str, Any]] = []
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "media":
+                found.append(node["attrs"])
+            stack.extend(node.get("content") or [])
+    return found
 
 
 @click.command("demo")

@@ -1,4 +1,5 @@
-"""``adfkit jira``: login, logout, sites, fields, create (and the sandbox).
+"""``adfkit jira``: login, logout, sites, fields, create, show, edit, comment, attach,
+transition (and the sandbox).
 
 Exit codes follow ``adfkit validate``: 0 ok, 1 a Jira, validation or pre-flight failure,
 2 a usage error or a local configuration/state problem (``config.json``, ``site.json``,
@@ -10,6 +11,7 @@ printed.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -19,17 +21,25 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from adfkit.formats import READERS
 from adfkit.jira.errors import (
+    AuthError,
     ConfigError,
+    IncompleteCreate,
     JiraError,
     PreflightError,
+    ReauthorizationRequired,
     TokenStoreError,
 )
 
 if TYPE_CHECKING:
+    from adfkit.jira.client import JiraClient
     from adfkit.jira.sites import Site
 
-__all__ = ["jira"]
+__all__ = ["BODY_FORMATS", "jira"]
+
+# Every format adfkit reads (adfkit.formats.READERS), plus ADF itself and "auto" (sniffed).
+BODY_FORMATS = [*READERS, "adf", "auto"]
 
 
 def _fail(exc: JiraError, as_json: bool) -> NoReturn:
@@ -48,6 +58,8 @@ def _fail(exc: JiraError, as_json: bool) -> NoReturn:
                 }
                 for p in exc.problems
             ]
+        if isinstance(exc, IncompleteCreate):
+            payload.update(key=exc.key, url=exc.url)  # the issue exists: say which
         click.echo(json.dumps(payload, indent=2))
     else:
         click.echo(f"error: {exc}", err=True)
@@ -66,6 +78,11 @@ def _run(as_json: bool, body: Callable[[], None]) -> None:
             raise
         click.echo(json.dumps({"error": "UsageError", "message": exc.message}, indent=2))
         sys.exit(2)
+
+
+def _field_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--field NAME=VALUE``, repeatable, into the ``extra`` argument."""
+    return click.option("--field", "extra", multiple=True, metavar="NAME=VALUE", help=text)
 
 
 def _json_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,7 +109,7 @@ def _app_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _client(
     site: str | None, email: str | None, api_token: str | None, site_url: str | None
-) -> Any:
+) -> JiraClient:
     from adfkit.jira.client import JiraClient
 
     email = email or os.environ.get("ADFKIT_JIRA_EMAIL")
@@ -104,10 +121,46 @@ def _client(
                 "basic auth needs --email, --api-token and --site-url (or ADFKIT_JIRA_*)"
             )
         return JiraClient.from_api_token(email, api_token, site_url)
-    return JiraClient.from_oauth(site=site)
+    try:
+        return JiraClient.from_oauth(site=site)
+    except ReauthorizationRequired as exc:
+        if "not logged in" not in str(exc):
+            raise
+        raise AuthError(f"not logged in.\n{AUTH_CHOICES}") from None
+    except ConfigError as exc:
+        # The first error a new user meets: name both ways in, not only OAuth.
+        raise ConfigError(f"{exc}\n{AUTH_CHOICES}") from None
 
 
-def _client_options(f: Callable[..., Any]) -> Callable[..., Any]:
+AUTH_CHOICES = (
+    "Jira commands authenticate in one of two ways:\n"
+    "  - OAuth 2.0 (3LO): set ADFKIT_JIRA_CLIENT_ID and ADFKIT_JIRA_CLIENT_SECRET for your "
+    "Atlassian app, then run `adfkit jira login`;\n"
+    "  - an API token: --email, --api-token and --site-url (or ADFKIT_JIRA_EMAIL, "
+    "ADFKIT_JIRA_API_TOKEN and ADFKIT_JIRA_SITE_URL); create the token at "
+    "https://id.atlassian.com/manage-profile/security/api-tokens"
+)
+
+
+Connect = Callable[[], "JiraClient"]
+
+
+def _client_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that choose the site and the credentials (OAuth, or an API token),
+    given to the command as one ``connect`` argument that opens the client."""
+
+    @functools.wraps(command)
+    def with_connect(
+        *args: Any,
+        site: str | None,
+        email: str | None,
+        api_token: str | None,
+        site_url: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        return command(*args, connect=lambda: _client(site, email, api_token, site_url), **kwargs)
+
+    f: Callable[..., Any] = with_connect
     f = click.option(
         "--site-url", default=None, help="Site URL for API-token auth [ADFKIT_JIRA_SITE_URL]."
     )(f)
@@ -129,7 +182,7 @@ def _client_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def jira() -> None:
-    """Jira Cloud: OAuth login, sites, create metadata and issue creation."""
+    """Jira Cloud: login, sites, fields; create, show, edit, comment, attach, transition."""
 
 
 @jira.command()
@@ -147,7 +200,10 @@ def login(
     no_browser: bool,
     as_json: bool,
 ) -> None:
-    """Log in with OAuth 2.0 (3LO) in the browser and choose a site."""
+    """Log in with OAuth 2.0 (3LO) and choose a site.
+
+    The consent page opens in the browser (or its URL is printed with --no-browser).
+    """
 
     def body() -> None:
         from adfkit.jira.config import load_app, save_app_settings
@@ -233,8 +289,12 @@ def _open_browser(url: str) -> None:
 
 
 @jira.command()
-def logout() -> None:
-    """Forget the stored tokens, the default site and the cached create metadata."""
+@_json_option
+def logout(as_json: bool) -> None:
+    """Forget the tokens, the default site and cached metadata.
+
+    The stored tokens, the default site and the cached create metadata all go.
+    """
 
     def body() -> None:
         from adfkit.jira.createmeta import MetaCache, cache_directory
@@ -246,9 +306,12 @@ def logout() -> None:
         forget_site(store.directory)
         # What the grant could see of the site's projects goes with the grant.
         MetaCache(cache_directory(store.directory)).clear()
-        click.echo("Logged out." if removed else "No stored tokens.")
+        if as_json:
+            click.echo(json.dumps({"logged_out": bool(removed)}))
+        else:
+            click.echo("Logged out." if removed else "No stored tokens.")
 
-    _run(False, body)
+    _run(as_json, body)
 
 
 @jira.command()
@@ -261,7 +324,11 @@ def logout() -> None:
 )
 @_json_option
 def sites(use: str | None, as_json: bool) -> None:
-    """List the sites the stored grant reaches; --use saves the default site."""
+    """List the sites the login reaches; --use saves one.
+
+    Every site the stored grant reaches, the default one marked; --use saves the
+    default site.
+    """
 
     def body() -> None:
         from adfkit.jira.client import reachable_sites
@@ -295,13 +362,12 @@ def fields(
     project: str,
     issue_type: str,
     show_all: bool,
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    connect: Connect,
     as_json: bool,
 ) -> None:
-    """List the fields a caller must supply (required, no default) with allowed values.
+    """List the fields a create must supply.
+
+    Those required and without a default, with their allowed values.
 
     Project and issue type are left out (create sets them from --project and --type);
     --all lists every field on the create screen.
@@ -310,13 +376,13 @@ def fields(
     def body() -> None:
         from adfkit.jira.fields import SET_BY_CREATE
 
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             metas = [
                 m
                 for m in client.fields(project, issue_type)
                 if show_all or (m.must_supply and m.field_id not in SET_BY_CREATE)
             ]
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": m.field_id,
                 "name": m.name,
@@ -353,20 +419,21 @@ def fields(
 )
 @click.option(
     "--description-format",
-    type=click.Choice(["markdown", "html", "adf", "auto"]),
+    type=click.Choice(BODY_FORMATS),
     help="Override the format the file's extension implies.",
+)
+@click.option(
+    "--attach",
+    "attach",
+    multiple=True,
+    type=click.Path(),
+    help="Attach this file after the create; repeatable.",
 )
 @click.option("--priority", help="By name, e.g. High.")
 @click.option("--component", "components", multiple=True, help="By name; repeatable.")
 @click.option("--label", "labels", multiple=True, help="No spaces; repeatable.")
 @click.option("--assignee", help="The assignee's account id.")
-@click.option(
-    "--field",
-    "extra",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any other field by name, id or key (options by name); repeat a NAME for lists.",
-)
+@_field_option("Any other field by name, id or key (options by name); repeat a NAME for lists.")
 @_client_options
 @_json_option
 def create(
@@ -380,35 +447,29 @@ def create(
     labels: Sequence[str],
     assignee: str | None,
     extra: Sequence[str],
-    site: str | None,
-    email: str | None,
-    api_token: str | None,
-    site_url: str | None,
+    attach: Sequence[str],
+    connect: Connect,
     as_json: bool,
 ) -> None:
-    """Create an issue; every field is checked before anything is sent."""
+    """Create an issue, checked before anything is sent.
+
+    Local images in a Markdown description (![shot](shot.png), relative to the file) are
+    uploaded and shown inline: create, upload, then set the description.
+    """
 
     def body() -> None:
         values = _parse_field_options(extra)
         fmt = description_format or "auto"
         description: Any = None
+        base_dir = None
         if description_file:
-            if description_format is None:
-                suffix = Path(description_file).suffix.lower()
-                fmt = {
-                    ".md": "markdown",
-                    ".markdown": "markdown",
-                    ".html": "html",
-                    ".htm": "html",
-                    ".json": "adf",
-                }.get(suffix, "auto")
-            description = _read_description(description_file, as_adf=fmt == "adf")
+            description, fmt, base_dir = _read_body(description_file, description_format)
         friendly = {"priority": priority, "assignee": assignee}
         if components:
             friendly["components"] = list(components)  # type: ignore[assignment]
         if labels:
             friendly["labels"] = list(labels)  # type: ignore[assignment]
-        with _client(site, email, api_token, site_url) as client:
+        with connect() as client:
             created = client.create_issue(
                 project=project,
                 issue_type=issue_type,
@@ -416,6 +477,8 @@ def create(
                 description=description,
                 description_format=fmt,
                 fields={**{k: v for k, v in friendly.items() if v is not None}, **values},
+                attach=list(attach),
+                base_dir=base_dir,
             )
         if as_json:
             click.echo(json.dumps({"key": created.key, "id": created.id, "url": created.url}))
@@ -440,30 +503,327 @@ def _parse_field_options(extra: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-def _read_description(description_file: str, *, as_adf: bool) -> Any:
-    """The description file's text (``-``: standard input), parsed as JSON if ``as_adf``."""
-    where = "standard input" if description_file == "-" else description_file
+_SUFFIX_FORMATS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "adf",
+}
+
+
+def _read_body(given: str, fmt: str | None) -> tuple[Any, str, Path]:
+    """A body file (``-``: standard input): its content (ADF parsed from JSON), its
+    format (``fmt``, else the extension's, else sniffed) and the directory its local
+    images are relative to. A missing, unreadable, empty or non-UTF-8 file, or a
+    directory, is a usage error naming it."""
+    where = "standard input" if given == "-" else given
+    path = Path(given)
+    if given != "-" and path.is_dir():
+        raise click.UsageError(f"{where}: is a directory, not a file")
     try:
-        text = (
-            sys.stdin.read()
-            if description_file == "-"
-            else Path(description_file).read_text("utf-8")
-        )
+        text = sys.stdin.read() if given == "-" else path.read_text("utf-8")
     except OSError as exc:
         raise click.UsageError(f"{where}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise click.UsageError(f"{where}: not UTF-8 text") from None
-    if not as_adf:
-        return text
+    if not text.strip():
+        raise click.UsageError(f"{where}: is empty; nothing to send")
+    kind = (
+        fmt or _SUFFIX_FORMATS.get(path.suffix.lower(), "auto") if given != "-" else fmt or "auto"
+    )
+    base_dir = Path.cwd() if given == "-" else path.parent
+    if kind != "adf":
+        return text, kind, base_dir
     try:
-        return json.loads(text)
+        return json.loads(text), kind, base_dir
     except ValueError as exc:
         raise click.UsageError(f"{where}: not JSON: {exc}") from None
 
 
+def _problem_lines(exc: PreflightError) -> str:
+    return "\n".join(f"  - {p}" for p in exc.problems)
+
+
+@jira.command()
+@click.argument("key")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "text", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown: the description (or --comment's body) as Markdown that `edit` maps "
+    "back to the same images; text: an overview; json: the issue with every comment.",
+)
+@click.option("--comment", "comment_id", default=None, help="Show this comment instead.")
+@_client_options
+@_json_option
+def show(
+    key: str,
+    fmt: str,
+    comment_id: str | None,
+    connect: Connect,
+    as_json: bool,
+) -> None:
+    """Read an issue back.
+
+    Its description, status, attachments and comments.
+    """
+
+    def body() -> None:
+        from adfkit import to_markdown, to_text
+        from adfkit.jira.richtext import for_show
+
+        with connect() as client:
+            issue = client.get_issue(key)
+            comments = client.comments(key)
+        fields = issue.get("fields") or {}
+        if as_json or fmt == "json":
+            out = {
+                "key": issue.get("key"),
+                "summary": fields.get("summary"),
+                "status": (fields.get("status") or {}).get("name"),
+                "description": fields.get("description"),
+                "attachments": fields.get("attachment") or [],
+                "comments": comments,
+            }
+            click.echo(json.dumps(out, indent=2))
+            return
+        if comment_id is not None:
+            found = next((c for c in comments if str(c.get("id")) == comment_id), None)
+            if found is None:
+                ids = ", ".join(str(c.get("id")) for c in comments) or "none"
+                raise click.UsageError(f"{key} has no comment {comment_id} (comments: {ids})")
+            doc = found.get("body")
+        else:
+            doc = fields.get("description")
+        if fmt == "markdown":
+            click.echo(to_markdown(for_show(doc)) if isinstance(doc, dict) else "", nl=False)
+            return
+        status = (fields.get("status") or {}).get("name", "?")
+        click.echo(f"{issue.get('key')}: {fields.get('summary', '')}  [{status}]")
+        if isinstance(doc, dict):
+            click.echo("\n" + to_text(doc).rstrip())
+        for attachment in fields.get("attachment") or []:
+            click.echo(f"attachment: {attachment.get('filename')} ({attachment.get('size')} bytes)")
+        if comment_id is None:
+            for c in comments:
+                author = (c.get("author") or {}).get("displayName", "?")
+                note = "" if c.get("jsdPublic", True) else " (internal)"
+                click.echo(f"\n--- comment {c.get('id')} by {author}{note}")
+                if isinstance(c.get("body"), dict):
+                    click.echo(to_text(c["body"]).rstrip())
+
+    _run(as_json, body)
+
+
+_BODY_HELP = "Markdown (.md), HTML (.html) or ADF (.json); '-' reads standard input."
+
+
+@jira.command()
+@click.argument("key")
+@click.option("--body-file", required=True, type=click.Path(allow_dash=True), help=_BODY_HELP)
+@click.option("--format", "fmt", type=click.Choice(BODY_FORMATS), help="The body's format.")
+@click.option("--internal", is_flag=True, help="A Jira Service Management internal note.")
+@click.option("--edit", "edit_id", default=None, metavar="ID", help="Replace comment ID instead.")
+@click.option(
+    "--allow-media-loss", is_flag=True, help="With --edit: let images the comment shows go."
+)
+@_client_options
+@_json_option
+def comment(
+    key: str,
+    body_file: str,
+    fmt: str | None,
+    internal: bool,
+    edit_id: str | None,
+    allow_media_loss: bool,
+    connect: Connect,
+    as_json: bool,
+) -> None:
+    """Comment on an issue, or edit a comment.
+
+    Mentions are resolved and local images shown inline, as in a description.
+    """
+
+    def body() -> None:
+        if internal and edit_id:
+            raise click.UsageError("--internal applies to a new comment, not to --edit")
+        text, kind, base_dir = _read_body(body_file, fmt)
+        with connect() as client:
+            if edit_id is None:
+                made = client.add_comment(
+                    key, text, internal=internal, body_format=kind, base_dir=base_dir
+                )
+            else:
+                made = client.edit_comment(
+                    key,
+                    edit_id,
+                    text,
+                    allow_media_loss=allow_media_loss,
+                    body_format=kind,
+                    base_dir=base_dir,
+                )
+        out = {"key": key, "id": str(made.get("id")), "internal": made.get("jsdPublic") is False}
+        if as_json:
+            click.echo(json.dumps({**out, "edited": edit_id is not None}))
+        else:
+            verb = "Edited" if edit_id else "Added"
+            note = " (internal note)" if out["internal"] else ""
+            click.echo(f"{verb} comment {out['id']} on {key}{note}")
+
+    _run(as_json, body)
+
+
+@jira.command()
+@click.argument("key")
+@click.option("--summary", default=None, help="The new summary.")
+@click.option("--description-file", type=click.Path(allow_dash=True), default=None, help=_BODY_HELP)
+@click.option("--description-format", type=click.Choice(BODY_FORMATS), help="Its format.")
+@_field_option("Any editable field by name, id or key; repeat a NAME for lists.")
+@click.option(
+    "--allow-media-loss",
+    is_flag=True,
+    help="Let the edit drop images the description shows (Jira deletes them).",
+)
+@_client_options
+@_json_option
+def edit(
+    key: str,
+    summary: str | None,
+    description_file: str | None,
+    description_format: str | None,
+    extra: Sequence[str],
+    allow_media_loss: bool,
+    connect: Connect,
+    as_json: bool,
+) -> None:
+    """Edit an issue without losing its images.
+
+    An edit that would drop an image the description shows is refused unless
+    --allow-media-loss: show, change the text, edit.
+    """
+
+    def body() -> None:
+        values = _parse_field_options(extra)
+        description: Any = None
+        fmt = description_format or "auto"
+        base_dir = None
+        if description_file is not None:
+            description, fmt, base_dir = _read_body(description_file, description_format)
+        if summary is None and description is None and not values:
+            raise click.UsageError("nothing to edit: give --summary, --description-file or --field")
+        with connect() as client:
+            edited = client.edit_issue(
+                key,
+                summary=summary,
+                description=description,
+                fields=values,
+                allow_media_loss=allow_media_loss,
+                description_format=fmt,
+                base_dir=base_dir,
+            )
+        if as_json:
+            click.echo(json.dumps(edited.to_json()))
+        else:
+            click.echo(f"{edited.key} {edited.url} (changed: {', '.join(edited.fields)})")
+
+    _run(as_json, body)
+
+
+@jira.command()
+@click.argument("key")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@_client_options
+@_json_option
+def attach(
+    key: str,
+    files: Sequence[str],
+    connect: Connect,
+    as_json: bool,
+) -> None:
+    """Attach files to an issue, each only once.
+
+    Every file is read first; one already attached (same name and size) is not sent
+    again.
+    """
+
+    def body() -> None:
+        with connect() as client:
+            attached = client.attach(key, *files)
+        if as_json:
+            click.echo(json.dumps([a.to_json() for a in attached], indent=2))
+            return
+        for a in attached:
+            state = "attached" if a.uploaded else "already attached"
+            click.echo(f"{a.filename}\t{a.size} bytes\t{state} (id {a.id})")
+
+    _run(as_json, body)
+
+
+@jira.command()
+@click.argument("key")
+@click.argument("to", required=False)
+@click.option("--comment-file", type=click.Path(allow_dash=True), default=None, help=_BODY_HELP)
+@_field_option("A field of the transition's screen, e.g. Resolution=Done.")
+@_client_options
+@_json_option
+def transition(
+    key: str,
+    to: str | None,
+    comment_file: str | None,
+    extra: Sequence[str],
+    connect: Connect,
+    as_json: bool,
+) -> None:
+    """Move an issue through its workflow.
+
+    TO is a transition's name or its target status's name; without it, the
+    transitions are listed.
+    """
+
+    def body() -> None:
+        values = _parse_field_options(extra)
+        comment_body: Any = None
+        kind = "auto"
+        base_dir = None
+        if comment_file is not None:
+            comment_body, kind, base_dir = _read_body(comment_file, None)
+        with connect() as client:
+            if to is None:
+                rows = [
+                    {
+                        "id": t.get("id"),
+                        "name": t.get("name"),
+                        "to": (t.get("to") or {}).get("name"),
+                        "fields": sorted(
+                            k for k, v in (t.get("fields") or {}).items() if v.get("required")
+                        ),
+                    }
+                    for t in client.transitions(key)
+                ]
+                if as_json:
+                    click.echo(json.dumps(rows, indent=2))
+                else:
+                    for r in rows:
+                        needs = f"  (requires {', '.join(r['fields'])})" if r["fields"] else ""
+                        click.echo(f"{r['name']}\t-> {r['to']}{needs}")
+                return
+            done = client.transition(
+                key, to, comment=comment_body, fields=values, comment_format=kind, base_dir=base_dir
+            )
+        if as_json:
+            click.echo(json.dumps(done.to_json()))
+        else:
+            click.echo(f"{done.key}: {done.status_before} -> {done.status} ({done.transition})")
+
+    _run(as_json, body)
+
+
 def _add_sandbox() -> None:
     try:
-        from adfkit.jira.sandbox.cli import sandbox_command
+        from adfkit.sandbox.cli import sandbox_command
     except ImportError:  # the sandbox is optional for the client
         return
     jira.add_command(sandbox_command, "sandbox")

@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -45,13 +46,16 @@ from adfkit.jira.createmeta import CreateMeta, FieldMeta, IssueType, MetaCache, 
 from adfkit.jira.errors import (
     AuthError,
     CreateOutcomeUnknown,
+    FieldProblem,
+    IncompleteCreate,
     JiraApiError,
     JiraError,
     PreflightError,
     ReauthorizationRequired,
     SiteError,
+    WriteOutcomeUnknown,
 )
-from adfkit.jira.fields import DescriptionFormat, shape_fields
+from adfkit.jira.fields import DescriptionFormat, find_meta, is_adf_field, shape_fields
 from adfkit.jira.oauth import accessible_resources, refresh_tokens
 from adfkit.jira.retry import (
     DEFAULT_MAX_RETRIES,
@@ -60,8 +64,19 @@ from adfkit.jira.retry import (
     TransportFailure,
     send_with_retries,
 )
+from adfkit.jira.richtext import without_local_images
 from adfkit.jira.sites import Site, choose_site, describe_sites, load_saved_site
 from adfkit.jira.tokens import TokenStore
+from adfkit.jira.wire import JSON_HEADERS
+from adfkit.jira.wire import json_body as json_body_bytes
+
+if TYPE_CHECKING:
+    from adfkit.jira.attachments import Attachment, LocalFile
+    from adfkit.jira.bodies import Prepared
+    from adfkit.jira.edits import EditedIssue
+    from adfkit.jira.mentions import Mention, Resolved
+    from adfkit.jira.transitions import Transitioned
+    from adfkit.jira.users import UserFinder
 
 __all__ = ["CreatedIssue", "JiraClient", "reachable_sites"]
 
@@ -70,6 +85,7 @@ _STALE_META_CODES = frozenset({"NOT_ALLOWED", "UNKNOWN_FIELD", "MISSING_REQUIRED
 # Statuses a proxy or gateway gives when it lost track of the backend: a create may exist.
 _GATEWAY_LOST = frozenset({502, 503, 504})
 _RETRY_OPTIONS = ("max_retries", "max_wait", "sleep", "jitter")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,10 @@ def _json(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def _dir(base_dir: str | Path | None) -> Path | None:
+    return Path(base_dir) if base_dir is not None else None
 
 
 def reachable_sites(
@@ -138,6 +158,10 @@ class JiraClient:
         self.site = site
         self._oauth = isinstance(auth, BearerAuth)
         self._http = httpx.Client(auth=auth, transport=transport, timeout=timeout)
+        self._transport = transport
+        self._timeout = timeout
+        self._plain: httpx.Client | None = None  # for redirect hops to another origin
+        self._users: UserFinder | None = None
         self._retry = RetryPolicy(
             max_retries=max_retries, max_wait=max_wait, sleep=sleep, jitter=jitter
         )
@@ -272,6 +296,149 @@ class JiraClient:
         """``GET /issue/{key}``."""
         return dict(self._get_json(f"issue/{key}", {}))
 
+    # -- writes beyond create (docs/jira.md: each call and the traps it handles) --------
+
+    def add_comment(
+        self,
+        key: str,
+        body: str | Mapping[str, Any],
+        *,
+        internal: bool = False,
+        body_format: str = "auto",
+        base_dir: str | Path | None = None,
+    ) -> dict[str, Any]:
+        """Add a comment (Markdown, HTML or ADF, like a description; mentions resolved,
+        local images uploaded and shown inline); ``internal`` makes it a Jira Service
+        Management internal note. Never added twice (``adfkit.jira.comments``)."""
+        from adfkit.jira.comments import add_comment
+
+        return add_comment(
+            self, key, body, internal=internal, body_format=body_format, base_dir=_dir(base_dir)
+        )
+
+    def edit_comment(
+        self,
+        key: str,
+        comment_id: str,
+        body: str | Mapping[str, Any],
+        *,
+        allow_media_loss: bool = False,
+        body_format: str = "auto",
+        base_dir: str | Path | None = None,
+    ) -> dict[str, Any]:
+        """Replace a comment's body; refused if it would drop an image the comment shows
+        (Jira would delete the attachment) unless ``allow_media_loss``."""
+        from adfkit.jira.comments import edit_comment
+
+        return edit_comment(
+            self,
+            key,
+            comment_id,
+            body,
+            allow_media_loss=allow_media_loss,
+            body_format=body_format,
+            base_dir=_dir(base_dir),
+        )
+
+    def comments(self, key: str) -> list[dict[str, Any]]:
+        """Every comment of ``key``, oldest first (every page read)."""
+        from adfkit.jira.comments import all_comments
+
+        return all_comments(self, key)
+
+    def edit_issue(
+        self,
+        key: str,
+        *,
+        summary: str | None = None,
+        description: str | Mapping[str, Any] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        allow_media_loss: bool = False,
+        description_format: DescriptionFormat = "auto",
+        base_dir: str | Path | None = None,
+    ) -> EditedIssue:
+        """Edit fields (by id, key or name, friendly values, checked through editmeta).
+        A new description that would drop an image the current one shows is refused,
+        naming the attachments, unless ``allow_media_loss``."""
+        from adfkit.jira.edits import edit_issue
+
+        values: dict[str, Any] = dict(fields or {})
+        if summary is not None:
+            values["summary"] = summary
+        if description is not None:
+            values["description"] = description
+        return edit_issue(
+            self,
+            key,
+            values=values,
+            allow_media_loss=allow_media_loss,
+            description_format=description_format,
+            base_dir=_dir(base_dir),
+        )
+
+    def attach(self, key: str, *paths: str | Path) -> list[Attachment]:
+        """Attach files (every file read first; one already attached with the same name
+        and size is not sent again)."""
+        from adfkit.jira.attachments import attach_files, read_local_files
+
+        return attach_files(self, key, read_local_files(paths, images=False, where="attach"))
+
+    def media_id(self, attachment_id: str) -> str:
+        """The Media Services file id of an attachment (what a ``media`` node names)."""
+        from adfkit.jira.attachments import media_id
+
+        return media_id(self, attachment_id)
+
+    def transitions(self, key: str) -> list[dict[str, Any]]:
+        """The transitions ``key`` can take now, with their screens' fields."""
+        from adfkit.jira.transitions import transitions
+
+        return transitions(self, key)
+
+    def transition(
+        self,
+        key: str,
+        to: str,
+        *,
+        comment: str | Mapping[str, Any] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        comment_format: str = "auto",
+        base_dir: str | Path | None = None,
+    ) -> Transitioned:
+        """Take the transition named ``to`` (or leading to the status named ``to``),
+        with the screen's fields checked first and ``comment`` sent as ADF."""
+        from adfkit.jira.transitions import transition
+
+        return transition(
+            self,
+            key,
+            to,
+            comment=comment,
+            fields=fields or {},
+            comment_format=comment_format,
+            base_dir=_dir(base_dir),
+        )
+
+    def description_markdown(self, key: str) -> str:
+        """``key``'s description as Markdown that ``edit_issue`` maps back to the same
+        images and mentions (``adfkit.jira.richtext.for_show``)."""
+        from adfkit.jira.richtext import for_show
+
+        description = (self.get_issue(key).get("fields") or {}).get("description")
+        if not isinstance(description, dict):
+            return ""
+        from adfkit import to_markdown
+
+        return to_markdown(for_show(description))
+
+    def resolve_mention(self, mention: Mention) -> Resolved:
+        """The account a mention names (user search; see ``adfkit.jira.users``)."""
+        if self._users is None:
+            from adfkit.jira.users import UserFinder
+
+            self._users = UserFinder(self._get_json, self.myself)
+        return self._users(mention)
+
     def create_issue(
         self,
         *,
@@ -281,38 +448,132 @@ class JiraClient:
         description: str | Mapping[str, Any] | None = None,
         description_format: DescriptionFormat = "auto",
         fields: Mapping[str, Any] | None = None,
+        attach: Sequence[str | Path] = (),
+        base_dir: str | Path | None = None,
         **friendly: Any,
     ) -> CreatedIssue:
         """Create an issue; every field is shaped and checked before anything is sent.
 
         ``friendly`` and ``fields`` are keyed by field id, key or display name, with
-        friendly values (``priority="High"``, ``components=["Payments"]``, ...).
-        Raises PreflightError, JiraApiError, CreateOutcomeUnknown or AuthError.
+        friendly values (``priority="High"``, ``components=["Payments"]``, ...). A text
+        description (or other rich-text field) may mention users (``@[Name]``,
+        ``@mail@example.com``) and show local images (``![shot](shot.png)``, relative to
+        ``base_dir``): then the issue is created, the images uploaded and the field set
+        (create -> upload -> set).
+        ``attach`` files are attached after the create. Raises PreflightError,
+        JiraApiError, CreateOutcomeUnknown, IncompleteCreate (created, a later step
+        failed: the message names the key) or AuthError.
         """
+        from adfkit.jira.attachments import read_local_files
+        from adfkit.jira.bodies import prepare
+
         values: dict[str, Any] = {"summary": summary}
-        if description is not None:
+        problems: list[FieldProblem] = []
+        rich: dict[str, Prepared] = {}
+        if isinstance(description, str) and description_format != "adf":
+            try:
+                rich["description"] = prepare(
+                    self,
+                    description,
+                    description_format,
+                    base_dir=_dir(base_dir),
+                    where="description",
+                    pointer="/fields/description",
+                )
+                values["description"] = without_local_images(rich["description"].doc)
+            except PreflightError as exc:
+                problems += exc.problems
+        elif description is not None:
             values["description"] = description
-        values.update(fields or {})
-        values.update(friendly)
-        itype, metas, shaped = self._preflight(project, issue_type, values, description_format)
+        others = {**(fields or {}), **friendly}
+        values.update(others)
+        files = []
+        try:
+            files = read_local_files(attach, images=False, where="attach") if attach else []
+        except PreflightError as exc:
+            problems += exc.problems
+        try:
+            itype, metas, shaped = self._preflight(
+                project, issue_type, values, "adf" if rich else description_format
+            )
+        except PreflightError as exc:
+            raise PreflightError([*problems, *exc.problems]) from None
+        # Other rich-text fields given as text: mentions and local images as in the
+        # description (shaping has checked the plain conversion already).
+        for name, value in others.items():
+            meta = find_meta(name, metas)
+            if not isinstance(value, str) or meta is None or not is_adf_field(meta):
+                continue
+            try:
+                text = prepare(
+                    self,
+                    value,
+                    "auto",
+                    base_dir=_dir(base_dir),
+                    where=meta.field_id,
+                    pointer=f"/fields/{meta.field_id}",
+                )
+            except PreflightError as exc:
+                problems += exc.problems
+                continue
+            rich[meta.field_id] = text
+            shaped[meta.field_id] = without_local_images(text.doc)
+        if problems:
+            raise PreflightError(problems)
         shaped["project"] = {"id": project} if project.isdigit() else {"key": project}
         shaped["issuetype"] = {"id": itype.id}
         body = {"fields": shaped}
         try:
-            response = self._request("POST", "issue", json_body=body, create=True)
+            response = self._request("POST", "issue", json_body=body, once=True)
         except JiraApiError as exc:
             if exc.status == 400:
                 raise _explain_400(exc, shaped, metas) from None
             raise
+        except WriteOutcomeUnknown as exc:
+            raise CreateOutcomeUnknown(
+                f"{exc}: the issue may have been created; check before retrying (search "
+                "the project for the summary)"
+            ) from None
         data = _json(response)
         if not isinstance(data, dict) or "key" not in data:
             raise JiraApiError(
                 "Jira answered 201 without an issue key", status=response.status_code
             )
         key = str(data["key"])
-        return CreatedIssue(
+        created = CreatedIssue(
             key=key, id=str(data.get("id", "")), url=f"{self.browse_base}/browse/{key}"
         )
+        with_images = {field_id: body for field_id, body in rich.items() if body.files}
+        if files or with_images:
+            self._after_create(created, files, with_images)
+        return created
+
+    def _after_create(
+        self, created: CreatedIssue, files: Sequence[LocalFile], rich: Mapping[str, Prepared]
+    ) -> None:
+        """Attach files and upload the rich-text fields' images, then set the fields that
+        show them; a failure names the created issue and how to finish."""
+        from adfkit.jira.attachments import attach_files
+        from adfkit.jira.bodies import finish
+
+        try:
+            if files:
+                attach_files(self, created.key, files)
+            if rich:
+                final = {
+                    field_id: finish(self, created.key, body, {}, f"/fields/{field_id}")
+                    for field_id, body in rich.items()
+                }
+                self._request("PUT", f"issue/{created.key}", json_body={"fields": final})
+        except JiraError as exc:
+            raise IncompleteCreate(
+                f"created {created.key} ({created.url}), but a step after the create failed: "
+                f"{exc}\nto finish, run the edit again: `adfkit jira edit {created.key} "
+                "--description-file FILE` (or `adfkit jira attach`); files already attached "
+                "are not uploaded twice",
+                key=created.key,
+                url=created.url,
+            ) from None
 
     def _preflight(
         self,
@@ -345,6 +606,28 @@ class JiraClient:
     def _get_json(self, path: str, params: Mapping[str, Any]) -> Any:
         return _json(self._request("GET", path, params=params))
 
+    def _follow(self, url: httpx.URL, *, authenticated: bool) -> httpx.Response:
+        """One GET that does not follow redirects (for the media id's redirect chain);
+        credentials only when ``authenticated``."""
+        if not authenticated and self._plain is None:
+            # No credentials go to another origin (as httpx does on redirects).
+            self._plain = httpx.Client(transport=self._transport, timeout=self._timeout)
+            self._also_close.append(self._plain)
+        http = self._http if authenticated else self._plain
+        assert http is not None
+        try:
+            return send_with_retries(
+                lambda: http.get(url, follow_redirects=False),
+                self._retry,
+                what=url.host,
+                after_sending=True,
+                bare_503=True,
+            )
+        except TransportFailure as exc:
+            raise JiraError(
+                f"GET {url.host} failed ({exc.kind}) after {exc.attempts} tries"
+            ) from None
+
     def _request(
         self,
         method: str,
@@ -352,16 +635,32 @@ class JiraClient:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
-        create: bool = False,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        once: bool = False,
     ) -> httpx.Response:
+        """One REST call with the retry rules of ``adfkit.jira.retry``.
+
+        ``once`` marks a request that must not be carried out twice (a create, a new
+        comment, an upload, a transition): it is not resent once it may have reached
+        Jira, and a lost answer (or a bare 502/503/504) raises ``WriteOutcomeUnknown``
+        for the caller to decide. Every other request (reads, and PUTs, which set the
+        same state again) is retried like a read.
+        """
         url = f"{self.rest_base}/{path}"
+        sent_headers = dict(headers or {})
+        if json_body is not None:
+            content = json_body_bytes(json_body)
+            sent_headers.update(JSON_HEADERS)
         try:
             response = send_with_retries(
-                lambda: self._http.request(method, url, params=params, json=json_body),
+                lambda: self._http.request(
+                    method, url, params=params, content=content, headers=sent_headers
+                ),
                 self._retry,
                 what="Jira",
-                after_sending=not create,
-                bare_503=not create,
+                after_sending=not once,
+                bare_503=not once,
             )
         except TransportFailure as exc:
             if not exc.may_have_arrived:
@@ -369,24 +668,45 @@ class JiraClient:
                     f"cannot connect to {httpx.URL(url).host} ({exc.kind}) "
                     f"after {exc.attempts} attempts"
                 ) from None
-            if create:
-                raise CreateOutcomeUnknown(
-                    f"the create request was sent but the answer was lost ({exc.kind}): the "
-                    "issue may have been created; check before retrying (search the project "
-                    "for the summary)"
+            if once:
+                raise WriteOutcomeUnknown(
+                    f"{method} {path}: the request was sent but the answer was lost ({exc.kind})"
                 ) from None
             raise JiraError(
                 f"{method} {path} failed ({exc.kind}) after {exc.attempts} tries"
             ) from None
         if response.is_success:
             return response
-        if create and response.status_code in _GATEWAY_LOST:
-            raise CreateOutcomeUnknown(
-                f"Jira's gateway answered HTTP {response.status_code} without Retry-After to "
-                "the create request: the issue may have been created behind it; check before "
-                "retrying (search the project for the summary)"
+        if once and response.status_code in _GATEWAY_LOST:
+            raise WriteOutcomeUnknown(
+                f"{method} {path}: Jira's gateway answered HTTP {response.status_code} "
+                "without Retry-After; the request may have been carried out behind it"
             )
         raise self._error(response, path)
+
+    def _write_once(
+        self,
+        what: str,
+        send: Callable[[], T],
+        already_done: Callable[[], T | None],
+    ) -> T:
+        """Send a write that must happen once. When its outcome is unknown (the answer was
+        lost, or a bare 502/503/504), ``already_done`` reads Jira to see whether it was
+        carried out: if so its result is returned, else the write is sent again (at most
+        ``max_retries`` times). docs/jira.md says how each write decides."""
+        for attempt in range(self._retry.max_retries + 1):
+            try:
+                return send()
+            except WriteOutcomeUnknown:
+                found = already_done()
+                if found is not None:
+                    return found
+                if attempt < self._retry.max_retries:
+                    self._retry.sleep(self._retry.backoff(attempt))
+        raise WriteOutcomeUnknown(
+            f"{what}: no answer from Jira after {self._retry.max_retries + 1} tries, and "
+            "Jira shows none of them carried out; nothing was changed"
+        )
 
     def _error(self, response: httpx.Response, path: str) -> JiraError:
         status = response.status_code

@@ -25,7 +25,7 @@ from typing import Any
 from adfkit.jira.errors import JiraApiError
 from adfkit.jira.files import write_private_json
 
-__all__ = ["CreateMeta", "FieldMeta", "IssueType", "MetaCache", "cache_directory"]
+__all__ = ["CreateMeta", "FieldMeta", "IssueType", "MetaCache", "all_pages", "cache_directory"]
 
 GetJson = Callable[[str, Mapping[str, Any]], Any]
 PAGE_SIZE = 50  # Jira's default; the maximum is 200
@@ -134,7 +134,7 @@ def _page_items(body: Any, keys: tuple[str, ...], what: str) -> tuple[list[Any],
     raise JiraApiError(f"{what}: the answer has none of {', '.join(keys)}", status=200)
 
 
-def _all_pages(get_json: GetJson, path: str, keys: tuple[str, ...], what: str) -> list[Any]:
+def all_pages(get_json: GetJson, path: str, keys: tuple[str, ...], what: str) -> list[Any]:
     items: list[Any] = []
     start = 0
     for _ in range(MAX_PAGES):
@@ -195,7 +195,7 @@ class CreateMeta:
         path = f"issue/createmeta/{project}/issuetypes"
         raw = self._cached(
             f"types|{project}",
-            lambda: _all_pages(self._get_json, path, ("issueTypes", "values"), path),
+            lambda: all_pages(self._get_json, path, ("issueTypes", "values"), path),
             refresh=refresh,
         )
         return [
@@ -225,7 +225,7 @@ class CreateMeta:
         path = f"issue/createmeta/{project}/issuetypes/{issue_type_id}"
         raw = self._cached(
             f"fields|{project}|{issue_type_id}",
-            lambda: _all_pages(self._get_json, path, ("fields", "values", "results"), path),
+            lambda: all_pages(self._get_json, path, ("fields", "values", "results"), path),
             refresh=refresh,
         )
         return [FieldMeta.from_json(f) for f in raw if isinstance(f, dict)]

@@ -10,7 +10,9 @@ One small hierarchy, rooted in ``adfkit.AdfkitError``::
     ├── SiteError                 no Jira site, unknown ``--site``, a cloud id that fails
     ├── PreflightError            the issue would be rejected: every problem in ``.problems``
     ├── JiraApiError              Jira answered an error (``.status``, ``.errors``)
-    └── CreateOutcomeUnknown      the create request may have reached Jira; never retried
+    ├── IncompleteCreate          the issue was created but a later step (upload) failed
+    └── WriteOutcomeUnknown       a write may have reached Jira and adfkit could not tell
+        └── CreateOutcomeUnknown  the create request may have reached Jira; never retried
 
 Messages never contain tokens, secrets, API tokens or authorization codes: they are built
 from status codes, field ids and Jira's own error texts only.
@@ -28,12 +30,14 @@ __all__ = [
     "ConfigError",
     "CreateOutcomeUnknown",
     "FieldProblem",
+    "IncompleteCreate",
     "JiraApiError",
     "JiraError",
     "PreflightError",
     "ReauthorizationRequired",
     "SiteError",
     "TokenStoreError",
+    "WriteOutcomeUnknown",
 ]
 
 
@@ -117,7 +121,23 @@ class JiraApiError(JiraError):
         super().__init__(message)
 
 
-class CreateOutcomeUnknown(JiraError):
+class IncompleteCreate(JiraError):
+    """The issue ``key`` was created, but a step after it (uploading its images or
+    attachments, setting the description that shows them) failed. Rerunning the edit
+    the message names finishes it without uploading a file twice."""
+
+    def __init__(self, message: str, *, key: str, url: str) -> None:
+        self.key = key
+        self.url = url
+        super().__init__(message)
+
+
+class WriteOutcomeUnknown(JiraError):
+    """A write (comment, attachment, transition, create) was sent and may have been
+    carried out, and adfkit could not find out whether it was: it is not resent."""
+
+
+class CreateOutcomeUnknown(WriteOutcomeUnknown):
     """The create request was sent and may have been carried out: no answer arrived, or
     a 502/503/504 without ``Retry-After`` came back (a proxy can answer that after Jira
     created the issue). The issue may exist.

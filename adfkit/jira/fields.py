@@ -22,14 +22,16 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from adfkit.jira.createmeta import FieldMeta
 from adfkit.jira.errors import FieldProblem, PreflightError
 
 __all__ = ["SET_BY_CREATE", "DescriptionFormat", "is_adf_field", "shape_fields", "to_adf"]
 
-DescriptionFormat = Literal["markdown", "html", "adf", "auto"]
+# A format name of adfkit.formats.READERS ("markdown", "html", ...), "adf" or "auto"
+# (sniffed): a string, so that a format added to adfkit is accepted without a change here.
+DescriptionFormat = str
 _TEXTAREA = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
 _ALIASES = {"component": "components", "label": "labels", "type": "issuetype", "due": "duedate"}
 # Required fields a caller never supplies by name: create_issue sets project and issue
@@ -72,7 +74,7 @@ def to_adf(value: Any, fmt: DescriptionFormat = "auto") -> Any:
     return formats.reader("markdown" if kind == "adf" else kind)(value)
 
 
-def _find_meta(name: str, metas: Sequence[FieldMeta]) -> FieldMeta | None:
+def find_meta(name: str, metas: Sequence[FieldMeta]) -> FieldMeta | None:
     wanted = _ALIASES.get(name.casefold(), name)
     for meta in metas:
         if wanted in (meta.field_id, meta.key):
@@ -352,8 +354,13 @@ def shape_fields(
     values: Mapping[str, Any],
     *,
     description_format: DescriptionFormat = "auto",
+    screen: str = "create screen",
+    check_required: bool = True,
 ) -> dict[str, Any]:
-    """Shape ``values`` (keyed by field id, key or name) for ``POST /issue``'s ``fields``.
+    """Shape ``values`` (keyed by field id, key or name) for ``POST /issue``'s ``fields``
+    (or, with ``metas`` from editmeta or a transition's screen, for an edit or a
+    transition: ``screen`` names it in messages; an edit leaves unnamed fields as they
+    are, so ``check_required=False``).
 
     Raises ``PreflightError`` with every problem found. ``project`` and ``issuetype`` are
     the caller's business and not checked for presence.
@@ -363,14 +370,14 @@ def shape_fields(
     for name, value in values.items():
         if value is None:
             continue
-        meta = _find_meta(name, metas)
+        meta = find_meta(name, metas)
         if meta is None:
             known = ", ".join(sorted(f"{m.name} ({m.field_id})" for m in metas))
             problems.append(
                 FieldProblem(
                     name,
                     "UNKNOWN_FIELD",
-                    f"no field {name!r} on this project's create screen for this issue type",
+                    f"no field {name!r} on this project's {screen} for this issue type",
                     f"fields available: {known}",
                 )
             )
@@ -389,7 +396,8 @@ def shape_fields(
     supplied = set(shaped) | {p.field for p in problems}
     for meta in metas:
         if (
-            meta.must_supply
+            check_required
+            and meta.must_supply
             and meta.field_id not in supplied
             and meta.field_id not in SET_BY_CREATE
         ):

@@ -31,6 +31,7 @@ from adfkit.jira.errors import AuthError, ReauthorizationRequired, SiteError
 from adfkit.jira.retry import RetryPolicy, TransportFailure, send_with_retries
 from adfkit.jira.sites import Site, parse_resources
 from adfkit.jira.tokens import TokenSet
+from adfkit.jira.wire import JSON_HEADERS, json_body
 
 __all__ = [
     "accessible_resources",
@@ -155,7 +156,7 @@ def _token_request(
     url = f"{app.auth_url}/oauth/token"
     try:
         response = send_with_retries(
-            lambda: http.post(url, json=body),
+            lambda: http.post(url, content=json_body(body), headers=JSON_HEADERS),
             retry or RetryPolicy(),
             what="the token endpoint",
             after_sending=False,  # the answer may carry tokens we would never see again

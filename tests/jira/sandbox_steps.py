@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from adfkit.jira.sandbox import Sandbox, approve
+from adfkit.sandbox import Sandbox, approve
 
 ACME = "3f1c9e52-7a4b-4d1e-9c2a-acme00000001"
 BETA = "3f1c9e52-7a4b-4d1e-9c2a-beta00000002"
@@ -96,3 +96,10 @@ def gateway_post(
     sb: Sandbox, token: str, path: str, body: Any, cloud_id: str = ACME
 ) -> httpx.Response:
     return httpx.post(f"{rest(sb, cloud_id)}/{path}", headers=bearer(token), json=body)
+
+
+def png(width: int, height: int, colour: tuple[int, int, int] = (220, 40, 40)) -> bytes:
+    """A real PNG file of the given size (one colour)."""
+    from adfkit.jira.images import solid_png
+
+    return solid_png(width, height, colour)

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from adfkit.jira.sandbox import Sandbox, loopback_redirect_uri
+from adfkit.sandbox import Sandbox, loopback_redirect_uri
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The flags a closed network needs: no background fetches to Google's hosts.

@@ -28,9 +28,9 @@ from filelock import FileLock
 import adfkit.jira.cli
 from adfkit.jira.errors import SiteError
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.sites import choose_site, parse_resources
 from adfkit.jira.tokens import TokenSet, TokenStore
+from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
 ADFKIT = str(Path(sys.executable).parent / "adfkit")
 ACME = "3f1c9e52-7a4b-4d1e-9c2a-acme00000001"

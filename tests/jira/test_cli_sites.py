@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import adfkit.jira.cli
-from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
+from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
 
 @pytest.fixture

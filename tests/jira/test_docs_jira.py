@@ -18,8 +18,8 @@ import pytest
 
 from adfkit.jira.config import load_app
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.tokens import TokenStore
+from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "jira.md"
 BLOCKS = re.findall(r"^```python\n(.*?)^```$", DOC.read_text(), re.M | re.S)
@@ -63,10 +63,27 @@ def docs(
         yield Docs(sb, capsys)
 
 
-def test_the_guide_has_both_library_examples() -> None:
-    assert len(BLOCKS) == 2, "update this test's expectations with the examples"
+def test_the_guide_has_its_three_library_examples() -> None:
+    assert len(BLOCKS) == 3, "update this test's expectations with the examples"
     assert "from_api_token" in BLOCKS[0]
     assert "from_oauth" in BLOCKS[1]
+    assert "add_comment" in BLOCKS[2]
+
+
+def test_the_bug_report_example_prints_what_the_guide_says_and_keeps_the_image(
+    docs: Docs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = docs.run(BLOCKS[2])
+    printed = re.search(r"It prints:\n\n```\n(.*?)```", DOC.read_text(), re.S)
+    assert printed is not None
+    assert out == printed.group(1)
+    [issue] = docs.sb.issues(project="PAY")
+    assert [a.filename for a in issue.attachments] == ["checkout.png"]  # kept by the edit
+    assert issue.fields["status"]["name"] == "Done"
+    assert len(issue.comments) == 2  # the mention and the closing comment
+    assert issue.comments[0].body["content"][0]["content"][1]["type"] == "mention"
+    assert "refused" in str(issue.fields["description"])
 
 
 def test_api_token_example_creates_the_issue_it_prints(docs: Docs) -> None:

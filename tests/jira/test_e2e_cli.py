@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 import adfkit
-from adfkit.jira.sandbox import Sandbox, approve, deny, loopback_redirect_uri
+from adfkit.sandbox import Sandbox, approve, deny, loopback_redirect_uri
 
 ADFKIT = str(Path(sys.executable).parent / "adfkit")
 CLIENT_SECRET = "cli-e2e-client-secret-5d1f0c"
@@ -305,6 +305,8 @@ def test_logout_removes_the_tokens_and_later_commands_ask_for_login(fresh: Cli) 
     assert after.returncode != 0
     assert "run `adfkit jira login`" in after.stderr
     assert "Traceback" not in after.stderr
+    again = fresh.run("jira", "logout", "--json")
+    assert (again.returncode, json.loads(again.stdout)) == (0, {"logged_out": False})
 
 
 def test_denied_consent_exits_1_with_a_clear_message_and_stores_nothing(fresh: Cli) -> None:

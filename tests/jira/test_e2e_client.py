@@ -13,9 +13,9 @@ from adfkit.jira.client import JiraClient
 from adfkit.jira.config import OAuthApp
 from adfkit.jira.errors import AuthError, PreflightError
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.jira.tokens import TokenStore
+from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ import pytest
 from adfkit.jira.client import JiraClient
 from adfkit.jira.config import OAuthApp
 from adfkit.jira.login_flow import login
-from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.jira.tokens import TokenStore
+from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
 ALEX = "712020:5b1c-sandbox-alex"
 THREADS = 8

@@ -28,9 +28,9 @@ from adfkit.jira.errors import (
 )
 from adfkit.jira.login_flow import login
 from adfkit.jira.retry import RetryPolicy
-from adfkit.jira.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.jira.tokens import TokenStore
+from adfkit.sandbox import Sandbox, consenting_browser, loopback_redirect_uri
 
 ACME = "3f1c9e52-7a4b-4d1e-9c2a-acme00000001"
 ALEX = "712020:5b1c-sandbox-alex"

@@ -8,12 +8,15 @@ import sys
 import adfkit.jira
 
 PINNED = [
+    "Attachment",
     "AuthError",
     "ConfigError",
     "CreateOutcomeUnknown",
     "CreatedIssue",
+    "EditedIssue",
     "FieldMeta",
     "FieldProblem",
+    "IncompleteCreate",
     "IssueType",
     "JiraApiError",
     "JiraClient",
@@ -27,6 +30,8 @@ PINNED = [
     "TokenSet",
     "TokenStore",
     "TokenStoreError",
+    "Transitioned",
+    "WriteOutcomeUnknown",
     "load_app",
     "login",
 ]
@@ -39,7 +44,11 @@ def test_the_public_names_are_pinned_and_each_resolves() -> None:
 
 
 def test_every_jira_error_is_an_adfkit_error() -> None:
-    errors = [getattr(adfkit.jira, n) for n in PINNED if n.endswith("Error")]
+    errors = [
+        getattr(adfkit.jira, n)
+        for n in PINNED
+        if n.endswith(("Error", "Unknown", "Required", "IncompleteCreate"))
+    ]
     assert errors
     for error in errors:
         assert issubclass(error, adfkit.AdfkitError)

@@ -1,4 +1,4 @@
-"""The sandbox's own ADF check (``adfkit.jira.sandbox.adf``): each rule over real HTTP
+"""The sandbox's own ADF check (``adfkit.sandbox.adf``): each rule over real HTTP
 through the gateway, as a client that skips adfkit's pre-flight would meet it; that every
 valid document adfkit's strategies draw passes it; and that it is independent of
 adfkit's validator (no import of it anywhere in the sandbox)."""
@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import adfkit
-from adfkit.jira.sandbox import Sandbox
-from adfkit.jira.sandbox.adf import rejection
+from adfkit.sandbox import Sandbox
+from adfkit.sandbox.adf import rejection
 from adfkit.strategies import documents
 
 from .sandbox_steps import gateway_post, login, pay_bug
 
-SANDBOX_DIR = Path(adfkit.__file__).parent / "jira" / "sandbox"
+SANDBOX_DIR = Path(adfkit.__file__).parent / "sandbox"
 INVALID_INPUT = {"errorMessages": ["INVALID_INPUT"], "errors": {}}
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adfkit.jira.sandbox import Fault, Sandbox
+from adfkit.sandbox import Fault, Sandbox
 
 from .sandbox_steps import (
     ACME,

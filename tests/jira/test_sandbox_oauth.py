@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 
-from adfkit.jira.sandbox import Sandbox, approve, deny
+from adfkit.sandbox import Sandbox, approve, deny
 
 from .sandbox_steps import (
     ACME,

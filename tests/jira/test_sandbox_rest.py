@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adfkit.jira.sandbox import Sandbox
+from adfkit.sandbox import Sandbox
 
 from .sandbox_steps import BETA, gateway_get, gateway_post, login, pay_bug
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from adfkit.jira.sandbox import Sandbox, World, default_world
-from adfkit.jira.sandbox.server import StateFileError
+from adfkit.sandbox import Sandbox, World, default_world
+from adfkit.sandbox.server import StateFileError
 
 from .sandbox_steps import gateway_get, gateway_post, login, pay_bug
 
@@ -98,8 +98,8 @@ def test_two_sandboxes_are_separate(jira_sandbox, jira_sandbox_factory):
 
 def test_plugin_module_imports_nothing_heavy() -> None:
     code = (
-        "import sys, adfkit.jira.sandbox.pytest_plugin as p; "
-        "heavy = [m for m in ('httpx', 'http.server', 'adfkit.jira.sandbox.server', 'click') if m in sys.modules]; "
+        "import sys, adfkit.sandbox.pytest_plugin as p; "
+        "heavy = [m for m in ('httpx', 'http.server', 'adfkit.sandbox.server', 'click') if m in sys.modules]; "
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -124,11 +124,11 @@ def _start(args: list[str]) -> tuple[subprocess.Popen[str], str, list[str]]:
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "adfkit.jira.sandbox"],
+        [sys.executable, "-m", "adfkit.sandbox"],
         [
             sys.executable,
             "-c",
-            "from adfkit.jira.sandbox.cli import sandbox_command; sandbox_command()",
+            "from adfkit.sandbox.cli import sandbox_command; sandbox_command()",
         ],
         [str(Path(sys.executable).parent / "adfkit"), "jira", "sandbox"],
     ],
@@ -174,7 +174,7 @@ def test_cli_prints_urls_and_credentials_serves_and_stops_on_sigterm(
 def test_cli_reports_a_busy_port_without_a_traceback() -> None:
     with Sandbox() as sb:
         result = subprocess.run(
-            [sys.executable, "-m", "adfkit.jira.sandbox", "--port", str(sb.port)],
+            [sys.executable, "-m", "adfkit.sandbox", "--port", str(sb.port)],
             capture_output=True, text=True, timeout=30,
         )  # fmt: skip
     assert result.returncode == 1
@@ -223,7 +223,7 @@ def test_cli_refuses_a_malformed_state_file_naming_it_and_the_problem(
     state = tmp_path / "state.json"
     state.write_text(content, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "adfkit.jira.sandbox", "--state-file", str(state)],
+        [sys.executable, "-m", "adfkit.sandbox", "--state-file", str(state)],
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert result.returncode == 2, result.stderr

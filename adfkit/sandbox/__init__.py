@@ -1,11 +1,18 @@
 """A local stand-in for Atlassian's auth server, API gateway and Jira Cloud REST v3, for
 testing 3LO clients over real HTTP without an Atlassian account.
 
-    from adfkit.jira.sandbox import Sandbox, approve
+    from adfkit.sandbox import Sandbox, approve
 
     with Sandbox() as sb:
         location = approve(sb.authorize_url())   # a "browser" clicks Accept
         ...                                       # exchange the code at sb.auth_url
+
+A test double, so a package of its own beside the client (as moto stands beside boto):
+it shares no code with ``adfkit.jira`` but the private-file writer for its state file.
+Modules: ``server`` (HTTP, routing), ``oauth``, ``rest`` (create, createmeta), ``writes``
+(comments, edits, attachments, transitions, user search), ``workflow``, ``world`` (the
+data), ``adf`` (its own ADF check), ``faults``, ``control`` (the ``/_sandbox/`` API),
+``browser``, ``cli``, ``pytest_plugin``.
 
 Names are imported on first use so that the pytest plugin (``pytest_plugin``) loads
 without starting anything or importing the HTTP machinery. The faithful parts, the
@@ -19,15 +26,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from adfkit.jira.sandbox.browser import (
+    from adfkit.sandbox.browser import (
         approve,
         consenting_browser,
         deny,
         loopback_redirect_uri,
     )
-    from adfkit.jira.sandbox.faults import Fault, Faults
-    from adfkit.jira.sandbox.server import LoggedRequest, Sandbox
-    from adfkit.jira.sandbox.world import World, default_world
+    from adfkit.sandbox.faults import Fault, Faults
+    from adfkit.sandbox.server import LoggedRequest, Sandbox
+    from adfkit.sandbox.world import World, default_world
 
 __all__ = [
     "Fault",
@@ -43,16 +50,16 @@ __all__ = [
 ]
 
 _HOMES = {
-    "Fault": "adfkit.jira.sandbox.faults",
-    "Faults": "adfkit.jira.sandbox.faults",
-    "LoggedRequest": "adfkit.jira.sandbox.server",
-    "Sandbox": "adfkit.jira.sandbox.server",
-    "approve": "adfkit.jira.sandbox.browser",
-    "consenting_browser": "adfkit.jira.sandbox.browser",
-    "deny": "adfkit.jira.sandbox.browser",
-    "loopback_redirect_uri": "adfkit.jira.sandbox.browser",
-    "World": "adfkit.jira.sandbox.world",
-    "default_world": "adfkit.jira.sandbox.world",
+    "Fault": "adfkit.sandbox.faults",
+    "Faults": "adfkit.sandbox.faults",
+    "LoggedRequest": "adfkit.sandbox.server",
+    "Sandbox": "adfkit.sandbox.server",
+    "approve": "adfkit.sandbox.browser",
+    "consenting_browser": "adfkit.sandbox.browser",
+    "deny": "adfkit.sandbox.browser",
+    "loopback_redirect_uri": "adfkit.sandbox.browser",
+    "World": "adfkit.sandbox.world",
+    "default_world": "adfkit.sandbox.world",
 }
 
 

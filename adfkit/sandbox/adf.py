@@ -21,7 +21,8 @@ issue threads, the ADF structure page and the ADF JSON schema's names):
 
 Limits: this is a structural check, not a full schema validation. Attribute values other
 than a heading's level, allowed children of most nodes, and mark attributes are not
-checked; ``media`` references are not checked against attachments.
+checked here; ``file_media_ids`` lists the ``media`` nodes of type ``file`` so that the
+REST handlers can check them against the issue's attachments.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ATTRS", "MARK_TYPES", "NODE_TYPES", "Rejection", "rejection"]
+__all__ = ["ATTRS", "MARK_TYPES", "NODE_TYPES", "Rejection", "file_media_ids", "rejection"]
 
 # Node and mark names of the ADF structure page
 # (https://developer.atlassian.com/cloud/jira/platform/apis/document/structure) and of the
@@ -244,3 +245,26 @@ def _marks(node: dict[str, Any], kind: str, path: str, parent: str) -> Iterator[
             yield Rejection(
                 "code-with-other-marks", f"{path}/marks", f"code combined with {others}"
             )
+
+
+def file_media_ids(document: Any) -> list[str]:
+    """The ids of the ``media`` nodes of type ``file`` in ``document``, in document order
+    (an explicit stack: any depth)."""
+    found: list[str] = []
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        attrs = node.get("attrs")
+        if (
+            node.get("type") in ("media", "mediaInline")
+            and isinstance(attrs, dict)
+            and attrs.get("type") == "file"
+            and isinstance(attrs.get("id"), str)
+        ):
+            found.append(attrs["id"])
+        content = node.get("content")
+        if isinstance(content, list):
+            stack.extend(reversed(content))
+    return found

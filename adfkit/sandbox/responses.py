@@ -63,8 +63,8 @@ def html_page(
     )
 
 
-def redirect(location: str) -> Response:
-    return Response(302, b"", {"Location": location})
+def redirect(location: str, status: int = 302) -> Response:
+    return Response(status, b"", {"Location": location})
 
 
 def parse_json_body(raw: bytes) -> Any:

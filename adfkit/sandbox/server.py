@@ -6,8 +6,10 @@ api.atlassian.com and every Jira site at once:
 * ``GET /authorize``, ``POST /authorize/decision``, ``POST /oauth/token``;
 * ``GET /oauth/token/accessible-resources``;
 * ``/ex/jira/{cloudId}/rest/api/3/...`` with a Bearer token (the gateway);
-* ``/site/{slug}/rest/api/3/...`` with Basic ``email:api_token`` and
-  ``/site/{slug}/browse/{KEY}`` (the site host);
+* ``/site/{slug}/rest/api/3/...`` with Basic ``email:api_token``,
+  ``/site/{slug}/browse/{KEY}`` and ``/site/{slug}/secure/attachment/{id}/download`` (the
+  middle hop of a download through the gateway) (the site host);
+* ``/media/file/{media id}/binary`` (Media Services: an attachment's bytes);
 * ``/_sandbox/...``, the control API for tests in other processes (``control.py``).
 
 Each request but control calls is logged (method, path without the query, endpoint name,
@@ -34,18 +36,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from adfkit.jira.sandbox.control import control_route, is_control_path
-from adfkit.jira.sandbox.faults import SITE_GONE_BODY, Faults, SiteGone
-from adfkit.jira.sandbox.oauth import AuthServer, Clock
-from adfkit.jira.sandbox.responses import (
+from adfkit.sandbox.control import control_route, is_control_path
+from adfkit.sandbox.faults import SITE_GONE_BODY, Faults, SiteGone
+from adfkit.sandbox.oauth import AuthServer, Clock
+from adfkit.sandbox.responses import (
     Response,
     error_collection,
     gateway_error,
     html_page,
     json_response,
 )
-from adfkit.jira.sandbox.rest import ENDPOINT_SCOPES, JiraApi, route
-from adfkit.jira.sandbox.world import (
+from adfkit.sandbox.rest import ENDPOINT_SCOPES, JiraApi, route
+from adfkit.sandbox.world import (
     Issue,
     Site,
     World,
@@ -126,7 +128,7 @@ class _App:
         """The endpoint name, the handler and (for token calls) the grant type."""
         auth = self.sb.auth
         if is_control_path(path):
-            return "control", control_route(self.sb, method, path, query, body), None
+            return "control", control_route(self.sb, method, path, query, body, headers), None
         if path == "/authorize" and method == "GET":
             return "authorize", lambda: auth.authorize(query), None
         if path == "/authorize/decision" and method == "POST":
@@ -163,6 +165,12 @@ class _App:
                     lambda: self._site_rest(call, slug, headers, query, body),
                     None,
                 )
+        hop = re.fullmatch(r"/site/([^/]+)/secure/attachment/([0-9]+)/download", path)
+        if hop and method == "GET":
+            return "attachment_hop", lambda: self._attachment_hop(hop.group(1), hop.group(2)), None
+        media = re.fullmatch(r"/media/file/([0-9a-f-]+)/binary", path)
+        if media and method == "GET":
+            return "media", lambda: self._media(media.group(1)), None
         browse = re.fullmatch(r"/site/([^/]+)/browse/([^/]+)", path)
         if browse and method == "GET":
             return "browse", lambda: self._browse(browse.group(1), browse.group(2)), None
@@ -229,7 +237,16 @@ class _App:
             return self.sb.faults.site_gone_answer(cloud_id).response()
         if ENDPOINT_SCOPES[call.endpoint] not in check.grant.scopes:
             return gateway_error(401, "Unauthorized; scope does not match")
-        return self.sb.api.handle(call, site, check.user, query, body)
+        if call.endpoint == "attachment_content":
+            # Through the gateway the download is a chain of redirects (the site host,
+            # then Media Services): a client must follow all of it to see the file id
+            # (sooperset/mcp-atlassian#1402).
+            answer = self.sb.api.handle(call, site, check.user, query, body, headers)
+            if answer.status != 303:
+                return answer
+            hop = f"{self.sb.api.site_url(site)}/secure/attachment/{call.params[0]}/download"
+            return Response(302, b"", {"Location": hop})
+        return self.sb.api.handle(call, site, check.user, query, body, headers)
 
     def _site_rest(
         self, call: Any, slug: str, headers: Any, query: dict[str, list[str]], body: bytes
@@ -241,7 +258,7 @@ class _App:
         user = self._basic_user(headers.get("Authorization"))
         if user is None or site.cloud_id not in user.sites:
             return error_collection(401, [_NOT_AUTHENTICATED])
-        return self.sb.api.handle(call, site, user, query, body)
+        return self.sb.api.handle(call, site, user, query, body, headers)
 
     def _basic_user(self, authorization: str | None) -> Any:
         if not authorization or not authorization.startswith("Basic "):
@@ -255,6 +272,31 @@ class _App:
         if user is None or not user.api_token or token != user.api_token:
             return None
         return user
+
+    def _attachment_hop(self, slug: str, attachment_id: str) -> Response:
+        """The site host's leg of the gateway's download chain: on to Media Services.
+        (Real Jira authenticates this leg with the site's session; the sandbox does not:
+        the answer is only a redirect and holds no content.)"""
+        site = self.sb.world.site(slug)
+        if site is None or site.slug != slug:
+            return error_collection(404, ["Site not found"])
+        from adfkit.sandbox.rest import RestCall
+
+        user = self.sb.world.user(self.sb.world.consenting_user)
+        assert user is not None
+        return self.sb.api.handle(
+            RestCall("attachment_content", [attachment_id]), site, user, {}, b""
+        )
+
+    def _media(self, media_id: str) -> Response:
+        """Media Services' binary download of a file, by its id."""
+        for site in self.sb.world.sites:
+            for issue in site.issues:
+                found = issue.attachment(media_id)
+                if found is not None and found.media_id == media_id:
+                    data = base64.b64decode(found.content_b64)
+                    return Response(200, data, {"Content-Type": found.mime_type})
+        return json_response(404, {"error": "file not found"})
 
     def _browse(self, slug: str, key: str) -> Response:
         site = self.sb.world.site(slug)
@@ -331,7 +373,7 @@ class _Handler(BaseHTTPRequestHandler):
         # Control calls are neither faulted nor logged: they steer the test, they are not
         # traffic under test.
         control = endpoint == "control"
-        faultable = endpoint not in ("index", "unknown", "control")
+        faultable = endpoint not in ("index", "unknown", "control", "attachment_hop", "media")
         fault = sb.faults.take(endpoint) if faultable else None
         kind = fault.kind if fault else None
 
@@ -356,7 +398,7 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception as exc:  # a sandbox bug: answer 500 rather than drop the socket
                 sys.stderr.write(f"jira sandbox: {endpoint} failed: {type(exc).__name__}: {exc}\n")
                 response = error_collection(500, [f"Sandbox error in {endpoint}"])
-            if self.command == "POST":
+            if self.command in ("POST", "PUT", "DELETE"):
                 sb.save()
         log(None if kind == "drop_after" else response.status)
         if kind == "drop_after":
@@ -622,6 +664,6 @@ class Sandbox:
     # ---- a browser, for automated consent -------------------------------------------
 
     def approve(self, authorize_url: str) -> str:
-        from adfkit.jira.sandbox.browser import approve
+        from adfkit.sandbox.browser import approve
 
         return approve(authorize_url)

@@ -14,6 +14,14 @@ Routes (bodies and answers are JSON):
 * ``GET /_sandbox/requests[?endpoint=NAME]`` the request log, ``GET
   /_sandbox/issues?site=acme[&project=PAY]`` the issues created.
 
+Browsers on the same machine: a page from any site could aim a request at the sandbox's
+port. Two checks keep it out (issue 16): a ``Host`` header that is not the sandbox's own
+address (``127.0.0.1``, ``localhost`` or ``[::1]`` with its port, or the host it binds)
+answers 403, so a DNS-rebinding page (``Host: evil.example``) reads nothing; and a
+``POST`` or ``DELETE`` needs ``Content-Type: application/json`` (415 otherwise), a type
+no cross-origin form or ``text/plain`` "simple request" can send without a CORS
+preflight, which the sandbox never grants. An empty JSON body still counts as ``{}``.
+
 Limits: no authentication, by design: the server binds 127.0.0.1 and everything here is
 test data. Nothing it returns holds a token, code or secret: the request log never
 stored any, issues are what clients sent, and the state calls answer only counts.
@@ -24,15 +32,17 @@ Control calls are not faulted and not written to the request log. Bad input answ
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from adfkit.jira.sandbox.faults import ENDPOINTS, KINDS, Fault
-from adfkit.jira.sandbox.responses import Response, json_response
+from adfkit.sandbox.faults import ENDPOINTS, KINDS, Fault, Faults
+from adfkit.sandbox.responses import Response, json_response
 
 if TYPE_CHECKING:
-    from adfkit.jira.sandbox.server import Sandbox
+    from adfkit.sandbox.oauth import Clock
+    from adfkit.sandbox.rest import JiraApi
+    from adfkit.sandbox.world import Issue, World
 
 __all__ = ["PREFIX", "ControlError", "control_route", "fault_from_json", "parse_fault_spec"]
 
@@ -55,6 +65,28 @@ class ControlError(ValueError):
         if self.allowed is not None:
             body["allowed"] = self.allowed
         return json_response(400, body)
+
+
+class Controlled(Protocol):
+    """What the control API steers: the parts of ``server.Sandbox`` it reads and changes.
+
+    A protocol rather than an import of ``server``, which imports this module to route
+    control paths: the two modules no longer import each other.
+    """
+
+    world: World
+    faults: Faults
+    clock: Clock
+    api: JiraApi
+    host: str
+    port: int
+
+    @property
+    def requests(self) -> list[Any]: ...
+
+    def issues(self, site: str = ..., project: str | None = ...) -> list[Issue]: ...
+
+    def expire_access_tokens(self) -> int: ...
 
 
 # ---- fault input ------------------------------------------------------------------------
@@ -162,7 +194,7 @@ def _body(raw: bytes, *keys: str) -> dict[str, Any]:
 class _Control:
     """The handlers; each runs under the sandbox's lock (see ``_Handler._serve``)."""
 
-    def __init__(self, sb: Sandbox, query: dict[str, list[str]], raw: bytes) -> None:
+    def __init__(self, sb: Controlled, query: dict[str, list[str]], raw: bytes) -> None:
         self.sb = sb
         self.query = query
         self.raw = raw
@@ -289,15 +321,60 @@ def is_control_path(path: str) -> bool:
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
+_STATE_CHANGING = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+
+
+def _own_hosts(sb: Controlled) -> set[str]:
+    """The ``Host`` values a request to this sandbox can honestly carry."""
+    names = {"127.0.0.1", "localhost", "[::1]", sb.host if ":" not in sb.host else f"[{sb.host}]"}
+    return {f"{name}:{sb.port}".casefold() for name in names}
+
+
+def refusal(sb: Controlled, method: str, headers: Mapping[str, str]) -> Response | None:
+    """403 for a foreign ``Host`` (DNS rebinding), 415 for a state change that is not
+    ``application/json`` (blind CSRF); None when the request may go on."""
+    host = (headers.get("Host") or "").strip().casefold()
+    if host not in _own_hosts(sb):
+        return json_response(
+            403,
+            {
+                "error": f"the control API answers only its own address, not Host {host!r}",
+                "key": "Host",
+                "allowed": sorted(_own_hosts(sb)),
+            },
+        )
+    media_type = (headers.get("Content-Type") or "").split(";")[0].strip().casefold()
+    if method in _STATE_CHANGING and media_type != "application/json":
+        return json_response(
+            415,
+            {
+                "error": f"{method} needs Content-Type: application/json, got "
+                f"{media_type or 'none'!r}",
+                "key": "Content-Type",
+                "allowed": ["application/json"],
+            },
+        )
+    return None
+
+
 def control_route(
-    sb: Sandbox, method: str, path: str, query: dict[str, list[str]], body: bytes
+    sb: Controlled,
+    method: str,
+    path: str,
+    query: dict[str, list[str]],
+    body: bytes,
+    headers: Mapping[str, str],
 ) -> Handler:
-    """The handler for a path under ``/_sandbox``: 404 for an unknown one, 405 (with
+    """The handler for a path under ``/_sandbox``: 403/415 for a request a browser page
+    could have forged (see the module docstring), 404 for an unknown path, 405 (with
     ``Allow``) for a known path and the wrong method, 400 for bad input."""
     sub = path[len(PREFIX) :].strip("/")
     action = _ROUTES.get((sub, method))
 
     def run() -> Response:
+        refused = refusal(sb, method, headers)
+        if refused is not None:
+            return refused
         if action is not None:
             try:
                 return action(_Control(sb, query, body))

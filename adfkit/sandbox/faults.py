@@ -21,7 +21,10 @@ unavailable", "errorCode": "OTHER"}``, the one site-level body ever observed.
 
 Reuse detection of refresh tokens needs no fault: it is part of the token endpoint.
 Endpoint names: ``authorize``, ``token``, ``accessible_resources``, ``myself``, ``project``,
-``createmeta_issuetypes``, ``createmeta_fields``, ``create_issue``, ``get_issue``, ``browse``.
+``createmeta_issuetypes``, ``createmeta_fields``, ``create_issue``, ``get_issue``,
+``edit_issue``, ``editmeta``, ``get_comments``, ``get_comment``, ``add_comment``,
+``edit_comment``, ``comment_property``, ``add_attachment``, ``attachment``,
+``attachment_content``, ``get_transitions``, ``do_transition``, ``user_search``, ``browse``.
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from adfkit.jira.sandbox.responses import Response, html_page, json_response
+from adfkit.sandbox.responses import Response, html_page, json_response
+from adfkit.sandbox.rest import ENDPOINT_SCOPES
 
 if TYPE_CHECKING:
-    from adfkit.jira.sandbox.oauth import AuthServer
+    from adfkit.sandbox.oauth import AuthServer
 
 __all__ = ["ENDPOINTS", "SITE_GONE_BODY", "Fault", "Faults", "SiteGone"]
 
@@ -46,20 +50,8 @@ SITE_GONE_BODY: dict[str, Any] = {
     "errorCode": "OTHER",
 }
 
-ENDPOINTS = frozenset(
-    {
-        "authorize",
-        "token",
-        "accessible_resources",
-        "myself",
-        "project",
-        "createmeta_issuetypes",
-        "createmeta_fields",
-        "create_issue",
-        "get_issue",
-        "browse",
-    }
-)
+# Every endpoint of the request log: the OAuth ones, the browse page and the REST calls.
+ENDPOINTS = frozenset({"authorize", "token", "accessible_resources", "browse", *ENDPOINT_SCOPES})
 KINDS = frozenset({"rate_limit", "unavailable", "slow", "drop_before", "drop_after"})
 
 

@@ -7,9 +7,13 @@ Everything is plain dataclasses so a test can build or tweak a world directly
 docs/sandbox.md). A world converts to and from a JSON-ready dict for the optional state
 file; the file write is atomic (temp file + ``os.replace``).
 
+Issues hold their comments and attachments (the attachment's bytes too, base64 in the
+state file, with the Media Services file id Jira would give it). Users can be inactive,
+hide their e-mail address, or lack the permission to browse users.
+
 Limits: one Jira "site" per cloud id, no permissions model beyond "the user can see the
-site", no workflows (every new issue is "To Do"), no screens other than the create screen
-that createmeta describes.
+site" (and "may browse users"), one workflow for every project (``workflow.py``), the
+edit screen is the create screen minus project and issue type.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from adfkit.jira.files import write_private_json
 __all__ = [
     "ALEX",
     "SAM",
+    "Attachment",
+    "Comment",
     "FieldMeta",
     "Issue",
     "IssueType",
@@ -41,6 +47,10 @@ __all__ = [
 
 ALEX = "712020:5b1c-sandbox-alex"
 SAM = "712020:sandbox-sam"
+ALICE = "712020:sandbox-alice"
+ALICIA = "712020:sandbox-alicia"
+HIDDEN = "712020:sandbox-robin"
+GONE = "712020:sandbox-former"
 
 DEFAULT_CLIENT_ID = "sandbox-client-id"
 # A local test credential for the sandbox only, not a secret of any real service.
@@ -80,6 +90,9 @@ class User:
     api_token: str = field(default="", repr=False)
     time_zone: str = "Europe/London"
     sites: list[str] = field(default_factory=list)  # cloud ids this user can use
+    active: bool = True
+    email_visible: bool = True  # the profile's e-mail visibility (privacy settings)
+    browse_users: bool = True  # the "Browse users and groups" global permission
 
 
 @dataclass
@@ -156,11 +169,52 @@ class Project:
 
 
 @dataclass
+class Comment:
+    """A comment; ``properties`` are its entity properties (``sd.public.comment`` among
+    them for a Service Management internal note)."""
+
+    id: str
+    author: str  # account id
+    body: dict[str, Any]
+    created: str
+    updated: str
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def internal(self) -> bool:
+        value = self.properties.get("sd.public.comment")
+        return isinstance(value, dict) and value.get("internal") is True
+
+
+@dataclass
+class Attachment:
+    """An attachment; ``media_id`` is its Media Services file id (a UUID, distinct from
+    the numeric ``id``), what a ``media`` node names."""
+
+    id: str
+    filename: str
+    mime_type: str
+    size: int
+    media_id: str
+    author: str
+    created: str
+    content_b64: str = field(default="", repr=False)
+
+
+@dataclass
 class Issue:
     id: str
     key: str
     project_key: str
     fields: dict[str, Any]
+    comments: list[Comment] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    def attachment(self, media_or_attachment_id: str) -> Attachment | None:
+        return next(
+            (a for a in self.attachments if media_or_attachment_id in (a.id, a.media_id)),
+            None,
+        )
 
 
 @dataclass
@@ -177,6 +231,8 @@ class Site:
     issues: list[Issue] = field(default_factory=list)
     next_issue_id: int = 10000
     counters: dict[str, int] = field(default_factory=dict)  # project key -> last issue number
+    next_comment_id: int = 10100
+    next_attachment_id: int = 10200
 
     def project(self, id_or_key: str) -> Project | None:
         for p in self.projects:
@@ -230,7 +286,11 @@ class World:
             where,
             clients=list_of(OAuthClient),
             users=list_of(User),
-            sites=list_of(Site, projects=projects, issues=list_of(Issue)),
+            sites=list_of(
+                Site,
+                projects=projects,
+                issues=list_of(Issue, comments=list_of(Comment), attachments=list_of(Attachment)),
+            ),
         )
         if not world.clients:
             raise WorldShapeError(f"{where}.clients: needs at least one OAuth client")
@@ -521,5 +581,11 @@ def default_world(
         # Sandbox-only API token, a documented local test credential.
         User(ALEX, "Alex Example", "alex@example.com", "sandbox-api-token", sites=list(sites)),
         User(SAM, "Sam Reviewer", "sam@example.com", "sandbox-api-token-sam", sites=list(sites)),
+        # For mentions: two Alices (a name that is a prefix of another), one who hides
+        # her e-mail address, and a deactivated account.
+        User(ALICE, "Alice Smith", "alice@example.com", sites=list(sites)),
+        User(ALICIA, "Alice Smithers", "alicia@example.com", sites=list(sites)),
+        User(HIDDEN, "Robin Private", "robin@example.com", sites=list(sites), email_visible=False),
+        User(GONE, "Former Colleague", "former@example.com", sites=list(sites), active=False),
     ]
     return World([client], users, [acme, beta])

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from adfkit.jira.sandbox.server import Sandbox
+    from adfkit.sandbox.server import Sandbox
 
 
 @pytest.fixture
 def jira_sandbox_factory() -> Iterator[Callable[..., Sandbox]]:
     """Start sandboxes with ``Sandbox(**options)``; all are stopped after the test."""
-    from adfkit.jira.sandbox.server import Sandbox
+    from adfkit.sandbox.server import Sandbox
 
     started: list[Sandbox] = []
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from adfkit.jira.sandbox.faults import Fault
+    from adfkit.sandbox.faults import Fault
 
     _ParamType = click.ParamType[Fault, Any]
 else:  # click < 8.2 has no generic ParamType
@@ -33,7 +33,7 @@ class _FaultSpec(_ParamType):
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> Fault:
-        from adfkit.jira.sandbox.control import ControlError, parse_fault_spec
+        from adfkit.sandbox.control import ControlError, parse_fault_spec
 
         try:
             return parse_fault_spec(str(value))
@@ -84,8 +84,11 @@ def sandbox_command(
     access_token_lifetime: int,
     faults: tuple[Fault, ...],
 ) -> None:
-    """Run a local Jira Cloud sandbox (auth server, API gateway and sites)."""
-    from adfkit.jira.sandbox.server import Sandbox, StateFileError
+    """Run a local Jira Cloud sandbox.
+
+    Atlassian's auth server, API gateway and Jira sites, on one loopback port.
+    """
+    from adfkit.sandbox.server import Sandbox, StateFileError
 
     try:
         sandbox = Sandbox(

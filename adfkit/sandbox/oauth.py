@@ -29,13 +29,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from adfkit.jira.sandbox.responses import (
+from adfkit.sandbox.responses import (
     Response,
     html_page,
     json_response,
     redirect,
 )
-from adfkit.jira.sandbox.world import OAuthClient, User, World, build_dataclass, dict_of
+from adfkit.sandbox.world import OAuthClient, User, World, build_dataclass, dict_of
 
 __all__ = ["AuthServer", "Clock", "Grant", "TokenCheck"]
 

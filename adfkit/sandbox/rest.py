@@ -10,7 +10,9 @@ as real Jira's do.
 Invalid ADF is judged by ``adf.py``, the sandbox's own structural check, not by adfkit's
 validator (see that module for why). Messages marked UNCONFIRMED below are plausible
 English texts that no source pinned down verbatim (docs/sandbox.md lists them).
-Limits: ``update`` operations, transitions, watchers and permissions are not modelled.
+The writes beyond create (comments, edits, attachments, transitions, user search) live in
+``writes.py``; this module routes them there. Limits: ``update`` operations on create,
+watchers and permissions are not modelled.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from adfkit.jira.sandbox.adf import rejection
-from adfkit.jira.sandbox.responses import Response, error_collection, json_response
-from adfkit.jira.sandbox.world import FieldMeta, Issue, IssueType, Project, Site, User, World
+from adfkit.sandbox.adf import rejection
+from adfkit.sandbox.responses import Response, error_collection, json_response
+from adfkit.sandbox.shapes import now_stamp, user_json
+from adfkit.sandbox.workflow import INITIAL_STATUS, status_json
+from adfkit.sandbox.world import FieldMeta, Issue, IssueType, Project, Site, User, World
+from adfkit.sandbox.writes import WRITE_SCOPES, IssueWrites
 
 __all__ = ["ADF_MESSAGE", "ENDPOINT_SCOPES", "JiraApi", "RestCall", "route"]
 
@@ -37,7 +42,9 @@ ENDPOINT_SCOPES: dict[str, str] = {
     "createmeta_fields": "read:jira-work",
     "create_issue": "write:jira-work",
     "get_issue": "read:jira-work",
+    **WRITE_SCOPES,
 }
+WRITE_ENDPOINTS = frozenset(WRITE_SCOPES)
 
 MAX_RESULTS = 200
 DEFAULT_MAX_RESULTS = 50
@@ -61,6 +68,19 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(r"issue/createmeta/([^/]+)/issuetypes/([^/]+)"), "createmeta_fields"),
     ("POST", re.compile(r"issue"), "create_issue"),
     ("GET", re.compile(r"issue/([^/]+)"), "get_issue"),
+    ("PUT", re.compile(r"issue/([^/]+)"), "edit_issue"),
+    ("GET", re.compile(r"issue/([^/]+)/editmeta"), "editmeta"),
+    ("GET", re.compile(r"issue/([^/]+)/comment"), "get_comments"),
+    ("POST", re.compile(r"issue/([^/]+)/comment"), "add_comment"),
+    ("GET", re.compile(r"issue/([^/]+)/comment/([^/]+)"), "get_comment"),
+    ("PUT", re.compile(r"issue/([^/]+)/comment/([^/]+)"), "edit_comment"),
+    ("GET", re.compile(r"comment/([^/]+)/properties/([^/]+)"), "comment_property"),
+    ("POST", re.compile(r"issue/([^/]+)/attachments"), "add_attachment"),
+    ("GET", re.compile(r"attachment/content/([^/]+)"), "attachment_content"),
+    ("GET", re.compile(r"attachment/([0-9]+)"), "attachment"),
+    ("GET", re.compile(r"issue/([^/]+)/transitions"), "get_transitions"),
+    ("POST", re.compile(r"issue/([^/]+)/transitions"), "do_transition"),
+    ("GET", re.compile(r"user/search"), "user_search"),
 ]
 
 
@@ -84,13 +104,24 @@ class JiraApi:
     def __init__(self, world: World, base_url: str) -> None:
         self.world = world
         self.base_url = base_url
+        self.writes = IssueWrites(world, self.site_url, self._check_value)
 
     def site_url(self, site: Site) -> str:
         return f"{self.base_url}/site/{site.slug}"
 
     def handle(
-        self, call: RestCall, site: Site, user: User, query: dict[str, list[str]], body: bytes
+        self,
+        call: RestCall,
+        site: Site,
+        user: User,
+        query: dict[str, list[str]],
+        body: bytes,
+        headers: Any = None,
     ) -> Response:
+        if call.endpoint in WRITE_ENDPOINTS:
+            return self.writes.handle(
+                call.endpoint, call.params, site, user, query, body, headers or {}
+            )
         try:
             if call.endpoint == "myself":
                 return json_response(200, self._user_json(site, user))
@@ -113,18 +144,7 @@ class JiraApi:
     # ---- JSON shapes ----------------------------------------------------------------
 
     def _user_json(self, site: Site, user: User) -> dict[str, Any]:
-        url = self.site_url(site)
-        return {
-            "self": f"{url}/rest/api/3/user?accountId={user.account_id}",
-            "accountId": user.account_id,
-            "accountType": "atlassian",
-            "emailAddress": user.email,
-            "displayName": user.display_name,
-            "active": True,
-            "timeZone": user.time_zone,
-            "locale": "en_US",
-            "avatarUrls": {"48x48": f"{url}/avatar/{user.account_id}.png"},
-        }
+        return user_json(self.site_url(site), user)
 
     def _project_json(self, site: Site, project: Project) -> dict[str, Any]:
         url = self.site_url(site)
@@ -159,11 +179,18 @@ class JiraApi:
         return out
 
     def _issue_json(self, site: Site, issue: Issue) -> dict[str, Any]:
+        # Like Jira's default (``fields=*navigable`` and the rest): the attachments and
+        # the first page of comments come with the issue.
+        fields = {
+            **issue.fields,
+            "attachment": [self.writes.attachment_json(site, a) for a in issue.attachments],
+            "comment": self.writes.comments_page(site, issue, 0, DEFAULT_MAX_RESULTS),
+        }
         return {
             "id": issue.id,
             "key": issue.key,
             "self": f"{self.site_url(site)}/rest/api/3/issue/{issue.id}",
-            "fields": issue.fields,
+            "fields": fields,
         }
 
     # ---- projects and createmeta ----------------------------------------------------
@@ -466,7 +493,7 @@ class JiraApi:
         site.counters[project.key] = number
         issue_id = str(site.next_issue_id)
         site.next_issue_id += 1
-        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        now = now_stamp()
         stored: dict[str, Any] = {
             k: v for k, v in given.items() if k not in ("project", "issuetype", "parent")
         }
@@ -484,7 +511,7 @@ class JiraApi:
             stored["parent"] = {"id": parent.id, "key": parent.key}
         stored["reporter"] = self._user_json(site, user)
         stored["creator"] = self._user_json(site, user)
-        stored["status"] = {"name": "To Do", "statusCategory": {"key": "new", "name": "To Do"}}
+        stored["status"] = status_json(INITIAL_STATUS)
         stored["created"] = now
         stored["updated"] = now
         issue = Issue(issue_id, f"{project.key}-{number}", project.key, stored)

@@ -1,6 +1,0 @@
-"""``python -m adfkit.jira.sandbox``: run the sandbox in the foreground (see ``cli``)."""
-
-from adfkit.jira.sandbox.cli import sandbox_command
-
-if __name__ == "__main__":
-    sandbox_command(prog_name="python -m adfkit.jira.sandbox")
