@@ -49,7 +49,7 @@ def _deepest_call_stack(work: Callable[[], object]) -> int:
         work()
     finally:
         sys.setprofile(None)
-        threading.setprofile(None)  # type: ignore[arg-type]  # None removes the hook
+        threading.setprofile(None)
     return deepest
 
 
