@@ -58,6 +58,19 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "p, spans, blocks": _wrapped("<p>" + "<span>" * 200, "<p>x</p><div>y</div>"),
     "word list levels": _repeat("<p style='mso-list:l0 level3 lfo1'>a</p>"),
     "confluence macros": _repeat('<ac:structured-macro ac:name="info"><ac:rich-text-body>'),
+    "mentions in mentions": _repeat('<a data-account-id="5b10">x'),
+    "status lozenges in lozenges": _repeat('<span class="aui-lozenge">x'),
+    "storage status macros": _repeat(
+        '<ac:structured-macro ac:name="status"><ac:parameter ac:name="title">x</ac:parameter>'
+    ),
+    "storage task lists": _repeat(
+        "<ac:task-list><ac:task><ac:task-status>complete</ac:task-status><ac:task-body>x"
+    ),
+    "monospace spans": _repeat('<span style="font-family:Consolas">x'),
+    "links with styled spans": _repeat(
+        '<a href="https://x.org/"><span style="color:#1155cc;text-decoration:underline">x'
+    ),
+    "svg text": _wrapped("<svg>", "<g><text>x"),
     # repeated tokens
     "<": _repeat("<", " x"),
     "a< ": _repeat("a< "),
@@ -74,6 +87,11 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "attributes": _wrapped("<p ", 'a="b" ', ">x"),
     "long word": _repeat("w"),
     "spaces": _repeat(" \n\t"),
+    "mentions": _repeat('<a data-account-id="5b10">x</a>'),
+    "status lozenges": _repeat('<span class="aui-lozenge">x</span>'),
+    "word markers never ended": _repeat("<![if !supportLists]>"),
+    "word markers": _repeat("<![if !supportLists]>1.<![endif]>x"),
+    "breaks between blocks": _repeat("<div><br></div>"),
     "columns": _wrapped("<table><tr>", "<td>x"),
     "rows": _wrapped("<table>", "<tr><td>x"),
     "br": _repeat("<br>"),

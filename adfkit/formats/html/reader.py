@@ -39,15 +39,15 @@ _DROPPED = frozenset(
         "meta",
         "link",
         "noscript",
+        "ac:task-id",  # a Confluence task's number, not shown
         "iframe",
         "object",
-        "svg",
-        "math",
+        "annotation",  # MathML: a formula's source (TeX ...), not what is shown
+        "annotation-xml",
         "canvas",
         "audio",
         "video",
         "select",
-        "button",
     }
 )
 # Elements that start and end a block, for paragraph breaks, though they map to nothing.
@@ -129,6 +129,9 @@ class _Frame:
     block: bool = False
     layout: bool = False  # a role="presentation" table
     table: bool = False  # a table (layout or not): its entry in ``_Builder.tables``
+    svg: bool = False  # an entry in ``_Builder.svg_shown``
+    capture: Json | None = None  # the mention or status whose text this element holds
+    macro: dict[str, str] | None = None  # a Confluence macro's parameters, as read
     reopened: Json | None = None  # the list item a nested list reopened
     code: bool = False  # a Confluence code macro, read like <pre>
 
@@ -153,6 +156,9 @@ class _Builder:
     run: list[str] = field(default_factory=list)
     tables: list[bool] = field(default_factory=list)  # open tables: a layout table?
     summary_of: Json | None = None  # the expand whose <summary> is open
+    # Inside an <svg> only the text of <text> elements (and of HTML in a
+    # <foreignObject>) is drawn: whether text shows, for each open such element.
+    svg_shown: list[bool] = field(default_factory=list)
     # The frame that opened each open block node (by id): an image that splits a
     # paragraph hands the frame the piece after it without a search through the frames.
     owner: dict[int, _Frame] = field(default_factory=dict)
@@ -168,7 +174,11 @@ class _Builder:
     word_lists: list[tuple[str, int, Json]] = field(default_factory=list)
     word_marker: str | None = None
     word_new_list: Json | None = None
-    parameter: str | None = None  # a Confluence code macro's language, being read
+    # A Confluence macro parameter (or task status) being read: its name and pieces.
+    parameter: list[str] | None = None
+    parameter_name: str = ""
+    macros: list[dict[str, str]] = field(default_factory=list)  # open macros' parameters
+    captured: list[str] | None = None  # the text of an open mention or status
     layout_tables: int = 0
     counters: dict[str, int] = field(default_factory=dict)
 
@@ -195,8 +205,12 @@ class _Builder:
         content = self._content() if self.summary is None else []
         if content and content[-1].get("__open"):
             del content[-1]["__open"]
-            self._strip_trailing(content[-1]["content"])
-            if not content[-1]["content"]:
+            inline = content[-1]["content"]
+            self._strip_trailing(inline)
+            self.work += len(inline)
+            # Nothing, or only line breaks: Google Docs' <br> between blocks, a
+            # contenteditable's <div><br></div>. It shows as space, not as content.
+            if all(node.get("type") == "hardBreak" for node in inline):
                 content.pop()
 
     def _in_layout(self) -> bool:
@@ -346,12 +360,19 @@ class _Builder:
                 self.pre_depth += 1
                 frame.code = True
                 return
-        if tag == "ac:parameter":
-            # A macro's parameter is not page text; a code macro's language is kept.
+            if name == "status":
+                frame.macro = {}
+                self.macros.append(frame.macro)
+                return
+        if tag in ("ac:parameter", "ac:task-status"):
+            # A macro's parameter is not page text: it is read for its macro (a code
+            # block's language, a status's colour and title, a task's state).
             frame.dropped = True
             self.drop_depth += 1
-            if (attrib.get("ac:name") or "").lower() == "language":
-                self.parameter = ""
+            self.parameter = []
+            self.parameter_name = (attrib.get("ac:name") or tag).lower()
+            return
+        if self._confluence_inline(tag, attrib, frame):
             return
         panel = _panel_type(attrib)
         if panel is not None:
@@ -366,6 +387,11 @@ class _Builder:
                 items.append({"type": "listItem", "content": []})
             self.containers.append(items[-1])
             frame.reopened = items[-1]
+        if (tag in _SVG_TEXT and self.svg_shown) or (tag == "svg" and not self.svg_shown):
+            frame.svg = True
+            self.svg_shown.append(tag != "svg")
+            if tag == "text":
+                self._text(" ")  # one drawn label apart from the next
         if tag in _HEADINGS:
             self._open_block(
                 {"type": "heading", "attrs": {"level": _HEADINGS[tag]}, "content": []}, frame
@@ -381,7 +407,15 @@ class _Builder:
                 node["attrs"] = {"order": start}
             self._open_block(node, frame)
         elif tag == "li":
-            self._open_block({"type": "listItem", "content": []}, frame)
+            item: Json = {"type": "listItem", "content": []}
+            if "data-inline-task-id" in attrib:  # a Confluence page's task
+                classes = (attrib.get("class") or "").split()
+                item["__task"] = "DONE" if "checked" in classes else "TODO"
+            self._open_block(item, frame)
+        elif tag == "ac:task-list":
+            self._open_block({"type": "bulletList", "content": []}, frame)
+        elif tag == "ac:task":  # its state comes with <ac:task-status>
+            self._open_block({"type": "listItem", "content": [], "__task": "TODO"}, frame)
         elif tag == "blockquote":
             self._open_block({"type": "blockquote", "content": []}, frame)
         elif tag == "pre":
@@ -451,9 +485,90 @@ class _Builder:
         if tag in ("b", "strong") and style.get("font-weight", "") in ("normal", "400"):
             # Google Docs wraps a whole clipboard fragment in <b style="font-weight:normal">.
             marks = marks[1:]
+        if marks and (tag == "a" or (self.mark_sets and "link" in self.mark_sets[-1])):
+            # A link's own look (underlined, in the link colour: Docs and Word spell it
+            # out in spans) is what ADF's link mark shows already.
+            marks = [m for m in marks if not _link_style(m)]
         for mark in marks:
             self._push_mark(mark)
             frame.marks += 1
+
+    def _confluence_inline(self, tag: str, attrib: Mapping[str, str], frame: _Frame) -> bool:
+        """Confluence's inline macros, each read whole: a user mention (a page's
+        ``data-account-id``, storage format's ``<ac:link><ri:user ri:account-id>``) and
+        a status lozenge (a page's ``span.status-macro``). Their text becomes the
+        node's, once the element ends."""
+        node: Json
+        holder = frame
+        account = (attrib.get("data-account-id") or attrib.get("ri:account-id") or "").strip()
+        if account:
+            node = {"type": "mention", "attrs": {"id": account}}
+            if tag == "ri:user" and len(self.frames) > 1 and self.frames[-2].tag == "ac:link":
+                holder = self.frames[-2]  # the link's body, if any, is the name shown
+                holder.dropped = True
+                self.drop_depth += 1
+        elif "class" in attrib and _LOZENGE.intersection((attrib.get("class") or "").split()):
+            colour = next(
+                (
+                    _LOZENGE_COLOURS[c]
+                    for c in (attrib.get("class") or "").split()
+                    if c in _LOZENGE_COLOURS
+                ),
+                "neutral",
+            )
+            node = {"type": "status", "attrs": {"text": "", "color": colour}}
+        else:
+            return False
+        self._inline_target().append(node)
+        frame.dropped = True
+        self.drop_depth += 1
+        holder.capture = node
+        self.captured = []
+        return True
+
+    def _captured(self, node: Json) -> None:
+        """A mention's or status's element has ended: its text is the node's."""
+        text = _SPACE.sub(" ", "".join(self.captured or [])).strip()
+        self.captured = None
+        self.work += len(text)
+        if node["type"] == "mention":
+            if text:
+                node["attrs"]["text"] = text if text.startswith("@") else "@" + text
+        elif text:
+            node["attrs"]["text"] = text
+        else:  # a lozenge that shows no text: nothing to keep
+            target = self._inline_target()
+            if target and target[-1] is node:
+                target.pop()
+
+    def _parameter_read(self) -> None:
+        """A macro parameter has ended: it goes to its macro."""
+        value = "".join(self.parameter or []).strip()
+        self.parameter = None
+        self.work += len(value)
+        name = self.parameter_name
+        block = self.containers[-1] if self.containers else None
+        if name == "language" and len(value) <= _SHORT and block is not None:
+            if value and block["type"] == "codeBlock":
+                block["attrs"] = {"language": value}
+        elif name == "ac:task-status" and block is not None and block["type"] == "listItem":
+            block["__task"] = "DONE" if value.lower() == "complete" else "TODO"
+        elif self.macros:
+            self.macros[-1][name] = value
+
+    def _status_macro(self, parameters: dict[str, str]) -> None:
+        """A storage-format status macro, at its end: a status node with its colour
+        (grey is ADF's neutral) and title; one with no title shows no text and is not
+        kept."""
+        title = _SPACE.sub(" ", parameters.get("title", "")).strip()
+        if not title:
+            return
+        colour = parameters.get("colour") or parameters.get("color") or ""
+        status = {
+            "type": "status",
+            "attrs": {"text": title, "color": _STATUS_COLOURS.get(colour.lower(), "neutral")},
+        }
+        self._inline_target().append(status)
 
     def _push_mark(self, mark: Json) -> None:
         applied = dict(self.mark_sets[-1]) if self.mark_sets else {}
@@ -472,12 +587,12 @@ class _Builder:
             if self.drop_depth == 0 and self.word_marker is not None:
                 self._word_marker_read()
             if self.drop_depth == 0 and self.parameter is not None:
-                language, self.parameter = self.parameter.strip(), None
-                language = "" if len(language) > _SHORT else language
-                block = self.containers[-1] if self.containers else None
-                if language and block is not None and block["type"] == "codeBlock":
-                    block["attrs"] = {"language": language}
+                self._parameter_read()
+            if frame.capture is not None:
+                self._captured(frame.capture)
             return
+        if frame.svg:
+            self.svg_shown.pop()
         if frame.layout:
             self.layout_tables -= 1
         for _ in range(frame.marks):
@@ -485,6 +600,9 @@ class _Builder:
             self.mark_sets.pop()
         if frame.table:
             self.tables.pop()
+        if frame.macro is not None:
+            self.macros.pop()
+            self._status_macro(frame.macro)
         if frame.tag == "summary" and self.summary is not None:
             self._close_summary()
             return
@@ -530,10 +648,13 @@ class _Builder:
         text = self.pending[0] if len(self.pending) == 1 else "".join(self.pending)
         self.pending.clear()
         self.work += len(text)
-        # A macro's language and Word's fake list marker are short: what is read of them
-        # is capped, so a hostile parameter cannot make the string grow without end.
+        # Word's fake list marker is short: what is read of it is capped, so a hostile
+        # marker cannot make the string grow without end.
         if self.drop_depth and self.parameter is not None:
-            self.parameter = (self.parameter + text[:_SHORT])[: _SHORT + 1]
+            self.parameter.append(text)
+            return
+        if self.drop_depth and self.captured is not None:
+            self.captured.append(text)
             return
         if self.drop_depth:
             if self.word_marker is not None:  # Word's fake bullet or number: the list type
@@ -559,7 +680,7 @@ class _Builder:
     # --- content -------------------------------------------------------------------------
 
     def _text(self, text: str) -> None:
-        if not text:
+        if not text or (self.svg_shown and not self.svg_shown[-1]):
             return
         if self.pre_depth:
             if self.pre_start:
@@ -716,6 +837,26 @@ class _Builder:
         node["content"] = tasks
 
 
+_SVG_TEXT = frozenset({"text", "foreignobject"})
+# Confluence's status lozenges: the classes that make one, and the colour each gives.
+_LOZENGE_COLOURS = {
+    "aui-lozenge-success": "green",
+    "aui-lozenge-error": "red",
+    "aui-lozenge-current": "yellow",
+    "aui-lozenge-complete": "blue",
+    "aui-lozenge-progress": "purple",
+    "aui-lozenge-moved": "purple",
+}
+_LOZENGE = frozenset({"status-macro", "aui-lozenge"})
+_STATUS_COLOURS = {
+    "grey": "neutral",
+    "gray": "neutral",
+    "red": "red",
+    "yellow": "yellow",
+    "green": "green",
+    "blue": "blue",
+    "purple": "purple",
+}
 _SHORT = 64  # longest macro language or list marker read
 _INLINE_HOLDERS = frozenset({"paragraph", "heading", "codeBlock"})
 _LISTS = frozenset({"bulletList", "orderedList"})
@@ -774,6 +915,20 @@ def _panel_type(attrib: Mapping[str, str]) -> str | None:
             if kind in _CONFLUENCE_PANELS:
                 return _CONFLUENCE_PANELS[kind]
     return "info"
+
+
+# Colours editors and browsers give links by default (Google Docs, Word, Chrome/Firefox,
+# visited links): inside a link they are its look, not a colour the author chose.
+_LINK_COLOURS = frozenset(
+    {"#1155cc", "#0563c1", "#467886", "#954f72", "#0000ee", "#0000ff", "#551a8b", "#1a0dab"}
+)
+
+
+def _link_style(mark: Json) -> bool:
+    """Whether ``mark``, inside a link, is only the link's default look."""
+    if mark["type"] == "underline":
+        return True
+    return mark["type"] == "textColor" and mark["attrs"]["color"] in _LINK_COLOURS
 
 
 def _starts_empty(item: Json) -> bool:
@@ -850,9 +1005,13 @@ def _marks_of(tag: str, attrib: Mapping[str, str], *, inline: bool = True) -> li
             if title:
                 link["attrs"]["title"] = title
             marks.append(link)
+    if tag == "font" and _monospace(attrib.get("face")):
+        marks.append({"type": "code"})
     style = _style(attrib)
     if not style:
         return marks
+    if _monospace(style.get("font-family")):
+        marks.append({"type": "code"})
     weight = style.get("font-weight", "")
     if weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600):
         marks.append({"type": "strong"})
@@ -875,6 +1034,23 @@ def _marks_of(tag: str, attrib: Mapping[str, str], *, inline: bool = True) -> li
     if inline and background is not None and background != "#ffffff":
         marks.append({"type": "backgroundColor", "attrs": {"color": background}})
     return marks
+
+
+_MONOSPACE = re.compile(
+    r"\bmono(?:space)?\b|courier|consol|menlo|monaco|inconsolata|source code|fira code"
+    r"|cascadia|\bhack\b",
+    re.IGNORECASE,
+)
+
+
+def _monospace(families: str | None) -> bool:
+    """Whether a CSS font-family list asks for a monospace font first (Google Docs'
+    and Word's inline code: ``'Courier New'``, Consolas, ``Roboto Mono``,
+    ``monospace`` ...)."""
+    if not families:
+        return False
+    first = families.split(",", 1)[0].strip().strip("'\"")
+    return _MONOSPACE.search(first) is not None
 
 
 def _colour(value: str | None) -> str | None:
@@ -943,7 +1119,7 @@ def read_blocks(markup: str | bytes) -> tuple[list[Json], int]:
     builder = _Builder()
     if isinstance(markup, bytes):
         markup = _decoded(markup)
-    markup = _cdata_as_text(markup)
+    markup = _word_markers(_cdata_as_text(markup))
     if isinstance(markup, str):
         markup = _UNENCODABLE.sub("\ufffd", markup)
         markup, scanned = balanced(markup)
@@ -1011,6 +1187,50 @@ def _cdata_sections(markup: _S, opener: _S, closer: _S, escape: Callable[[_S], _
         out.append(escape(markup[start + len(opener) : close]))
         position = close + len(closer)
         start = markup.find(opener, position)
+    out.append(markup[position:])
+    return markup[:0].join(out)
+
+
+def _word_markers(markup: str | bytes) -> str | bytes:
+    """Word's list markers as the hidden spans they are meant to be.
+
+    Word's clipboard HTML draws each list item's bullet or number itself, between
+    ``<![if !supportLists]>`` and ``<![endif]>`` (or the same in comments), so that
+    browsers that do not know its lists still show one. libxml2 drops the
+    conditional markers but keeps the text between: wrapped in a span styled
+    ``mso-list:Ignore`` it is read as the marker (it decides bullets or numbers)
+    and is not copied as text."""
+    for opener, closer in _WORD_CONDITIONALS:
+        if isinstance(markup, str):
+            markup = _enclosed(markup, opener, closer, _MARKER_START, "</span>")
+        else:
+            markup = _enclosed(
+                markup, opener.encode(), closer.encode(), _MARKER_START.encode(), b"</span>"
+            )
+    return markup
+
+
+_WORD_CONDITIONALS = (
+    ("<![if !supportLists]>", "<![endif]>"),
+    ("<!--[if !supportLists]-->", "<!--[endif]-->"),
+)
+_MARKER_START = '<span style="mso-list:Ignore">'
+
+
+def _enclosed(markup: _S, opener: _S, closer: _S, start: _S, end: _S) -> _S:
+    """Each ``opener ... closer`` pair replaced by ``start ... end``, in one pass."""
+    found = markup.find(opener)
+    if found < 0:
+        return markup
+    out: list[_S] = []
+    position = 0
+    while found >= 0:
+        close = markup.find(closer, found + len(opener))
+        if close < 0:
+            break
+        out += [markup[position:found], start, markup[found + len(opener) : close], end]
+        position = close + len(closer)
+        found = markup.find(opener, position)
     out.append(markup[position:])
     return markup[:0].join(out)
 
