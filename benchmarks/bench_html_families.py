@@ -69,7 +69,7 @@ def _run(family: str, size: int, runs: int, timeout: float, checkout: Path) -> f
         return None
     if done.returncode != 0:
         raise SystemExit(f"{family} at {size} bytes failed:\n{done.stderr}")
-    return statistics.median(json.loads(done.stdout))
+    return float(statistics.median(json.loads(done.stdout)))
 
 
 def main() -> None:
