@@ -9,8 +9,10 @@ import pytest
 from adf_literals import EM, STRONG, Json
 from adf_literals import paragraph as _p
 from adf_literals import text as _t
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from adfkit import from_html, iter_errors
+from adfkit import from_html, is_valid, iter_errors
 
 CODE = {"type": "code"}
 
@@ -347,3 +349,32 @@ def test_an_image_fragment_is_external_media() -> None:
 )
 def test_what_a_renderer_hides_gives_nothing(markup: str) -> None:
     assert _blocks(markup) == []
+
+
+# --- pieces of every source, in any order ---------------------------------------------------
+
+SOURCE_PIECES = [
+    '<a class="user-mention" data-account-id="5b10ac8d">', "</a>",
+    '<span class="status-macro aui-lozenge aui-lozenge-error">', "</span>",
+    '<ul class="inline-task-list">', '<li data-inline-task-id="1" class="checked">', "</li>",
+    "</ul>", '<ac:link><ri:user ri:account-id="557058:aa" />', "</ac:link>",
+    "<ac:plain-text-link-body>", '<ac:structured-macro ac:name="status">',
+    '<ac:parameter ac:name="colour">', '<ac:parameter ac:name="title">', "</ac:parameter>",
+    "</ac:structured-macro>", "<ac:task-list>", "<ac:task>", "<ac:task-status>",
+    "</ac:task-status>", "<ac:task-body>", "</ac:task-body>", "</ac:task>",
+    '<b style="font-weight:normal">', "<br />", "<p dir=ltr>", "</p>",
+    "<span style=\"font-family:'Roboto Mono',monospace;color:#188038\">",
+    '<a href="https://x.org/"><span style="color:#1155cc;text-decoration:underline">',
+    "<p class=MsoListParagraph style='mso-list:l0 level2 lfo1'>", "<![if !supportLists]>",
+    "<span style='mso-list:Ignore'>", "1.", "a)", "\u00b7", "<![endif]>", "<o:p></o:p>",
+    "<svg><text>", "</text></svg>", "<math><mi>", "<button>", "<details><summary>",
+    "</summary>", "</details>", "word", "Green", "complete", " ", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(SOURCE_PIECES), max_size=60))
+def test_pieces_of_real_sources_convert_to_valid_adf(pieces: list[str]) -> None:
+    doc = from_html("".join(pieces))
+    assert is_valid(doc)
+    assert list(iter_errors(doc)) == []

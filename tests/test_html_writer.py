@@ -1,5 +1,6 @@
 """``to_html`` walks the document with a stack of its own: the Python call stack stays
-shallow at any depth, and the output of a deep document reads back."""
+shallow at any depth, and the output of a deep document reads back; any valid document
+renders to HTML with no script that reads back as valid ADF."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from adfkit import from_html, to_html
+from hypothesis import HealthCheck, given, settings
+
+from adfkit import from_html, is_valid, to_html
+from adfkit.strategies import documents
 
 Json = dict[str, Any]
 
@@ -67,3 +71,11 @@ def test_a_very_deep_document_renders_and_reads_back() -> None:
     assert html.startswith("<ul><li><p>x</p><ul><li>")
     # (== on two 40,000-deep dicts would itself recurse: the HTML is compared instead)
     assert to_html(from_html(html)) == html
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_any_valid_document_renders_to_html_that_reads_back_valid(doc: Json) -> None:
+    html = to_html(doc)
+    assert "<script" not in html.lower()
+    assert is_valid(from_html(html))
