@@ -351,6 +351,11 @@ def test_what_a_renderer_hides_gives_nothing(markup: str) -> None:
     assert _blocks(markup) == []
 
 
+def test_a_fragment_that_is_only_a_break_is_a_hard_break() -> None:
+    # Markdown's inline HTML arrives a tag at a time: `a<br>b` brings "<br>" alone.
+    assert _inline("<br>") == [{"type": "hardBreak"}]
+
+
 # --- pieces of every source, in any order ---------------------------------------------------
 
 SOURCE_PIECES = [

@@ -208,9 +208,12 @@ class _Builder:
             inline = content[-1]["content"]
             self._strip_trailing(inline)
             self.work += len(inline)
-            # Nothing, or only line breaks: Google Docs' <br> between blocks, a
-            # contenteditable's <div><br></div>. It shows as space, not as content.
-            if all(node.get("type") == "hardBreak" for node in inline):
+            # Nothing; or only line breaks after a block: Google Docs' <br> between
+            # blocks, a contenteditable's <div><br></div>. They show as space, not as
+            # content. (A fragment that is only a <br> stays a hard break.)
+            if not inline or (
+                len(content) > 1 and all(node.get("type") == "hardBreak" for node in inline)
+            ):
                 content.pop()
 
     def _in_layout(self) -> bool:
