@@ -1158,8 +1158,8 @@ def _cdata_as_text(markup: str | bytes) -> str | bytes:
     """``<![CDATA[...]]>`` as escaped text: lxml's HTML parser drops CDATA sections, and
     Confluence's storage format keeps code and link text in them."""
     if isinstance(markup, str):
-        return _cdata_sections(markup, "<![CDATA[", "]]>", _escape_text)
-    return _cdata_sections(markup, b"<![CDATA[", b"]]>", _escape_bytes)
+        return _sections(markup, "<![CDATA[", "]]>", _escape_text)
+    return _sections(markup, b"<![CDATA[", b"]]>", _escape_bytes)
 
 
 def _escape_text(text: str) -> str:
@@ -1173,10 +1173,10 @@ def _escape_bytes(data: bytes) -> bytes:
 _S = TypeVar("_S", str, bytes)
 
 
-def _cdata_sections(markup: _S, opener: _S, closer: _S, escape: Callable[[_S], _S]) -> _S:
-    """Each complete CDATA section replaced by its escaped content, in one pass: a
-    section that never closes ends the search (a regex would rescan the rest of the
-    page from every later opener)."""
+def _sections(markup: _S, opener: _S, closer: _S, replace: Callable[[_S], _S]) -> _S:
+    """Each complete ``opener ... closer`` section replaced by ``replace`` of what it
+    encloses, in one pass: a section that never closes ends the search (a regex would
+    rescan the rest of the page from every later opener)."""
     start = markup.find(opener)
     if start < 0:
         return markup
@@ -1187,7 +1187,7 @@ def _cdata_sections(markup: _S, opener: _S, closer: _S, escape: Callable[[_S], _
         if close < 0:
             break
         out.append(markup[position:start])
-        out.append(escape(markup[start + len(opener) : close]))
+        out.append(replace(markup[start + len(opener) : close]))
         position = close + len(closer)
         start = markup.find(opener, position)
     out.append(markup[position:])
@@ -1205,11 +1205,9 @@ def _word_markers(markup: str | bytes) -> str | bytes:
     and is not copied as text."""
     for opener, closer in _WORD_CONDITIONALS:
         if isinstance(markup, str):
-            markup = _enclosed(markup, opener, closer, _MARKER_START, "</span>")
+            markup = _sections(markup, opener, closer, _marker_span)
         else:
-            markup = _enclosed(
-                markup, opener.encode(), closer.encode(), _MARKER_START.encode(), b"</span>"
-            )
+            markup = _sections(markup, opener.encode(), closer.encode(), _marker_span_bytes)
     return markup
 
 
@@ -1217,25 +1215,14 @@ _WORD_CONDITIONALS = (
     ("<![if !supportLists]>", "<![endif]>"),
     ("<!--[if !supportLists]-->", "<!--[endif]-->"),
 )
-_MARKER_START = '<span style="mso-list:Ignore">'
 
 
-def _enclosed(markup: _S, opener: _S, closer: _S, start: _S, end: _S) -> _S:
-    """Each ``opener ... closer`` pair replaced by ``start ... end``, in one pass."""
-    found = markup.find(opener)
-    if found < 0:
-        return markup
-    out: list[_S] = []
-    position = 0
-    while found >= 0:
-        close = markup.find(closer, found + len(opener))
-        if close < 0:
-            break
-        out += [markup[position:found], start, markup[found + len(opener) : close], end]
-        position = close + len(closer)
-        found = markup.find(opener, position)
-    out.append(markup[position:])
-    return markup[:0].join(out)
+def _marker_span(marker: str) -> str:
+    return f'<span style="mso-list:Ignore">{marker}</span>'
+
+
+def _marker_span_bytes(marker: bytes) -> bytes:
+    return b'<span style="mso-list:Ignore">' + marker + b"</span>"
 
 
 def _decoded(data: bytes) -> str | bytes:
