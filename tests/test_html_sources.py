@@ -383,3 +383,12 @@ def test_pieces_of_real_sources_convert_to_valid_adf(pieces: list[str]) -> None:
     doc = from_html("".join(pieces))
     assert is_valid(doc)
     assert list(iter_errors(doc)) == []
+
+
+def test_a_paragraph_split_by_several_images_needs_no_repair() -> None:
+    from adfkit.formats.html.reader import read_blocks
+
+    image = '<img src="https://x.org/i.png">'
+    blocks, _ = read_blocks(f"<p>a{image}b{image}c{image}d</p>")
+    assert is_valid({"type": "doc", "version": 1, "content": blocks})
+    assert [b["type"] for b in blocks] == ["paragraph", "mediaSingle"] * 3 + ["paragraph"]

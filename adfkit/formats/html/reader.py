@@ -1087,6 +1087,7 @@ def _strip_private(nodes: list[Json]) -> int:
         visited += 1
         node.pop("__open", None)
         node.pop("__task", None)
+        node.pop("__split", None)  # a piece between two images of one paragraph
         stack.extend(c for c in node.get("content") or [] if isinstance(c, dict))
     return visited
 
