@@ -319,7 +319,8 @@ class _Builder:
     # --- parser target interface -------------------------------------------------------
 
     def start(self, tag: str, attrib: Mapping[str, str]) -> None:
-        self._flush()
+        if self.pending:
+            self._flush()
         self.work += 1 + len(attrib)
         # lxml's attribute mapping answers a missing key by raising and catching
         # KeyError inside .get: a plain dict, made once, is several times cheaper.
@@ -375,7 +376,11 @@ class _Builder:
             self.parameter = []
             self.parameter_name = (attrib.get("ac:name") or tag).lower()
             return
-        if self._confluence_inline(tag, attrib, frame):
+        if (
+            attrib
+            and _MAY_BE_INLINE_MACRO.intersection(attrib)
+            and self._confluence_inline(tag, attrib, frame)
+        ):
             return
         panel = _panel_type(attrib)
         if panel is not None:
@@ -580,7 +585,8 @@ class _Builder:
         self.mark_sets.append(applied)
 
     def end(self, tag: str) -> None:
-        self._flush()
+        if self.pending:
+            self._flush()
         self.work += 1 + self.frames[-1].marks if self.frames else 1
         if not self.frames:
             return
@@ -749,7 +755,8 @@ class _Builder:
 
     def _strip_trailing(self, content: list[Json]) -> None:
         """Drop the spaces that end ``content`` (a line's end shows none)."""
-        self._settle()
+        if self.run_node is not None:
+            self._settle()
         self.work += _strip_trailing_space(content)
 
     def _image(self, attrib: Mapping[str, str]) -> None:
@@ -841,6 +848,8 @@ class _Builder:
 
 
 _SVG_TEXT = frozenset({"text", "foreignobject"})
+# Attributes without which an element is no Confluence mention or status lozenge.
+_MAY_BE_INLINE_MACRO = frozenset({"data-account-id", "ri:account-id", "class"})
 # Confluence's status lozenges: the classes that make one, and the colour each gives.
 _LOZENGE_COLOURS = {
     "aui-lozenge-success": "green",
@@ -963,10 +972,18 @@ def _strip_trailing_space(content: list[Json]) -> int:
 
 
 def _integer(value: str | None) -> int | None:
-    try:
-        return int((value or "").strip())
-    except ValueError:
+    """An attribute's whole number (``start``, ``colspan``), None when it is not one;
+    read without raising, since most elements lack the attribute, and capped, since
+    ``int`` of a long run of digits is slow and refused."""
+    match = _INTEGER.fullmatch(value.strip()) if value else None
+    if match is None:
         return None
+    digits = match.group(2)
+    number = int(digits) if len(digits) <= 9 else 999_999_999
+    return -number if match.group(1) == "-" else number
+
+
+_INTEGER = re.compile(r"([+-]?)(\d+)", re.ASCII)
 
 
 def _language(attrib: Mapping[str, str]) -> str | None:
