@@ -124,7 +124,7 @@ _NAMED_COLOURS = {
 }  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     """One open element: what it produced and what to undo when it closes."""
 
