@@ -290,13 +290,13 @@ def _timing(module: Any, name: str, sink: list[float], counter: list[int]) -> It
 
 def measure_share(data: bytes, calls: int) -> Share | str:
     """Time ``from_html`` with ``adfkit.validator.is_valid``,
-    ``repair_document`` and ``balance_formatting`` (as ``adfkit.formats.html.reader``
+    ``repair_document`` and ``balanced`` (the formatting pass, as ``adfkit.formats.html.reader``
     imports them) wrapped in timers
     (``from_html`` looks them up at call time), or say why that cannot be done."""
     stages = (
         (adfkit.validator, "is_valid"),
         (adfkit.formats.html.reader, "repair_document"),
-        (adfkit.formats.html.reader, "balance_formatting"),
+        (adfkit.formats.html.reader, "balanced"),
     )
     for module, name in stages:
         if not callable(getattr(module, name, None)):
@@ -306,7 +306,7 @@ def measure_share(data: bytes, calls: int) -> Share | str:
     with (
         _timing(adfkit.validator, "is_valid", share.validate, validate_count),
         _timing(adfkit.formats.html.reader, "repair_document", share.repair, repair_count),
-        _timing(adfkit.formats.html.reader, "balance_formatting", share.balance, balance_count),
+        _timing(adfkit.formats.html.reader, "balanced", share.balance, balance_count),
     ):
         for _ in range(calls + 1):  # the first call warms up and is not kept
             share.validate.append(0.0)
@@ -378,7 +378,7 @@ def print_share(page: Page, share: Share | str) -> None:
         + ("; the natural conversion was not valid ADF)" if share.repair_calls else ")")
     )
     print(
-        f"  html.formatting.balance_formatting  {ms(balance):>9} ms  {balance / total:>5.1%}"
+        f"  html.formatting.balanced            {ms(balance):>9} ms  {balance / total:>5.1%}"
         "  (HTML5's formatting rules on the markup)"
     )
     print(

@@ -27,6 +27,8 @@ with atheris.instrument_imports(include=["adfkit", "mistune"]):
         test_generated_html_converts_to_valid_adf,
         test_spliced_fixture_pages_convert_to_valid_adf,
     )
+    from test_html_sources import test_pieces_of_real_sources_convert_to_valid_adf
+    from test_html_writer import test_any_valid_document_renders_to_html_that_reads_back_valid
     from test_markdown import (
         test_arbitrary_text_converts_to_valid_adf,
         test_generated_markdown_converts_to_valid_adf_keeping_every_word,
@@ -52,6 +54,8 @@ HARNESSES = {
     "html-text": test_arbitrary_text_converts_to_valid_html_adf,
     "html-generated": test_generated_html_converts_to_valid_adf,
     "html-fixtures": test_spliced_fixture_pages_convert_to_valid_adf,
+    "html-sources": test_pieces_of_real_sources_convert_to_valid_adf,
+    "html-writer": test_any_valid_document_renders_to_html_that_reads_back_valid,
 }
 
 

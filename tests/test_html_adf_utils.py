@@ -23,6 +23,11 @@ PIECES = [
     '<img src="https://x.org/i.png" alt="pic">', "<details><summary>", "</summary>", "</details>",
     '<input type="checkbox" checked>', "&amp;", "word", "日本語", " ", "\n",
     '<span style="font-weight:bold;color:#c00;background-color:yellow">', "</span>",
+    '<a data-account-id="5b10ac8d" class="user-mention">', '<span class="aui-lozenge">',
+    '<ul class="inline-task-list"><li data-inline-task-id="1" class="checked">',
+    '<ac:structured-macro ac:name="status"><ac:parameter ac:name="title">', "</ac:parameter>",
+    "<ac:task-list><ac:task><ac:task-status>complete</ac:task-status><ac:task-body>",
+    "<span style=\"font-family:'Courier New'\">", "<![if !supportLists]>", "<![endif]>",
 ]  # fmt: skip
 
 

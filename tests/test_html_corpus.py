@@ -9,8 +9,9 @@ fetch, and the exact ADF each must convert to.
 Real-world shapes: a Google Docs clipboard fragment (and its ``ul > ul`` nested lists),
 a Word clipboard fragment (``mso-`` styles, ``<o:p>``, ``MsoNormal``, and its lists
 drawn as paragraphs with fake bullets inside ``<!--[if !supportLists]-->``), a
-Confluence page as exported and in storage format, a README as GitHub renders it, and
-a newsletter e-mail. Hostile and edge cases: script, style and template content, event
+Confluence page as exported and in storage format (and one of each with user mentions,
+status lozenges and task lists), a Google Docs paste with inline code and links, a Word
+paste with nested numbered lists, a README as GitHub renders it, and a newsletter e-mail. Hostile and edge cases: script, style and template content, event
 handler attributes, unsafe URL schemes, unclosed and misnested tags, entities, a
 windows-1252 page, whitespace, ``<pre>``, spans, ``<details>``, and blocks where ADF
 does not allow them.
@@ -123,13 +124,15 @@ def test_expected_document_keeps_every_visible_word(source: Path) -> None:
 
 # --- visible words ---------------------------------------------------------------------------
 
-_INVISIBLE = ("script", "style", "template", "head")
+# Not page text: Confluence storage format's macro parameters (a status's colour, a code
+# block's language) and a task's number and state, which become attributes.
+_INVISIBLE = ("script", "style", "template", "head", "ac:parameter", "ac:task-id", "ac:task-status")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|mso-list\s*:\s*ignore", re.IGNORECASE)
 
 
 def visible_words(markup: bytes) -> list[str]:
     """The words a reader sees: lxml's text of the page without ``script``, ``style``,
-    ``template``, ``head`` and comments, nor elements styled ``display:none`` or
+    ``template``, ``head``, Confluence's macro parameters and task states, comments, nor elements styled ``display:none`` or
     ``mso-list:Ignore`` (the list markers Word writes out as text: a list draws its
     own)."""
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)

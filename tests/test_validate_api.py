@@ -221,7 +221,7 @@ def test_a_built_document_is_taken_wherever_a_document_is() -> None:
     # adfkit.Document); what they accept at run time is what is tested here.
     assert adfkit.to_markdown(built) == adfkit.to_markdown(as_dict)  # type: ignore[arg-type]
     assert adfkit.to_text(built) == adfkit.to_text(as_dict)  # type: ignore[arg-type]
-    assert adfkit.to_html(built) == adfkit.to_html(as_dict)  # type: ignore[arg-type]
+    assert adfkit.to_html(built) == adfkit.to_html(as_dict)
     assert adfkit.from_json(as_dict) == built
 
 

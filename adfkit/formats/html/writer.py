@@ -5,30 +5,48 @@ targets emitted. What it writes reads back through ``adfkit.formats.html.reader`
 from __future__ import annotations
 
 import html as html_escape_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adfkit.formats.common import iso_day
+
+if TYPE_CHECKING:
+    from adfkit.document import Document
 
 __all__ = ["to_html"]
 
 Json = dict[str, Any]
 
 
-def to_html(doc: Json) -> str:
+def to_html(doc: Document) -> str:
     """A safe HTML rendering of a valid ADF document, for previews: every text and
     attribute value escaped, only safe link targets emitted. Headings, paragraphs,
     lists, task lists, quotes, code, rules, tables, images, expands and the text marks
-    read back through ``from_html``."""
-    from adfkit._deep import deep_safe, depth_of
+    read back through ``from_html``.
+
+    The walk is iterative (a stack of nodes to open and end tags to write), so a
+    document of any depth renders, in time linear in its size."""
     from adfkit.document import as_json
     from adfkit.errors import InvalidDocument
     from adfkit.validator import iter_errors
 
-    doc = as_json(doc)  # a built node or a dict
-    errors = list(iter_errors(doc))
+    tree: Json = as_json(doc)  # a built node or a dict
+    errors = list(iter_errors(tree))
     if errors:
         raise InvalidDocument(errors)
-    return deep_safe(lambda: "".join(_html_blocks(doc.get("content", []))), depth_of(doc))
+    out: list[str] = []
+    # Items are nodes still to write, or the end tags of nodes already opened.
+    stack: list[Json | str] = list(reversed(tree.get("content") or []))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        opening, closing, children = _tags(item)
+        out.append(opening)
+        if closing:
+            stack.append(closing)
+        stack.extend(reversed(children))
+    return "".join(out)
 
 
 def _e(text: object) -> str:
@@ -41,51 +59,49 @@ def _safe_href(url: str) -> str | None:
     return url if _url_problem(url) is None else None
 
 
-def _html_blocks(nodes: list[Json]) -> list[str]:
-    return [_html_node(n) for n in nodes]
+_NO_CHILDREN: list[Json] = []
+_WRAPPERS = {
+    "paragraph": ("<p>", "</p>"),
+    "bulletList": ("<ul>", "</ul>"),
+    "listItem": ("<li>", "</li>"),
+    "taskList": ('<ul class="task-list">', "</ul>"),
+    "blockquote": ("<blockquote>", "</blockquote>"),
+    "table": ("<table><tbody>", "</tbody></table>"),
+    "tableRow": ("<tr>", "</tr>"),
+    "mediaSingle": ("<figure>", "</figure>"),
+    "mediaGroup": ("<figure>", "</figure>"),
+    "caption": ("<figcaption>", "</figcaption>"),
+    "decisionList": ('<ul class="decision-list">', "</ul>"),
+    "decisionItem": ("<li>", "</li>"),
+    "layoutSection": ("<div>", "</div>"),
+    "layoutColumn": ("<div>", "</div>"),
+    "bodiedExtension": ("<div>", "</div>"),
+    "bodiedSyncBlock": ("<div>", "</div>"),
+}
 
 
-def _html_node(node: Json) -> str:
+def _tags(node: Json) -> tuple[str, str, list[Json]]:
+    """A node's start tag (or its whole rendering, for a leaf), its end tag, and the
+    children to write between them."""
     kind = node["type"]
     attrs = node.get("attrs") or {}
-    inner = "".join(_html_node(c) for c in node.get("content") or [])
-    if kind == "text":
-        return _html_text(node)
-    if kind == "paragraph":
-        return f"<p>{inner}</p>"
+    children: list[Json] = node.get("content") or _NO_CHILDREN
+    if kind in _WRAPPERS:
+        opening, closing = _WRAPPERS[kind]
+        return opening, closing, children
+    leaf = _leaf(kind, node, attrs)
+    if leaf is not None:
+        return leaf, "", _NO_CHILDREN
     if kind == "heading":
-        return f"<h{int(attrs['level'])}>{inner}</h{int(attrs['level'])}>"
-    if kind == "hardBreak":
-        return "<br>"
-    if kind == "bulletList":
-        return f"<ul>{inner}</ul>"
+        level = int(attrs["level"])
+        return f"<h{level}>", f"</h{level}>", children
     if kind == "orderedList":
         start = attrs.get("order")
-        return (
-            f'<ol start="{int(start)}">{inner}</ol>'
-            if start not in (None, 1)
-            else f"<ol>{inner}</ol>"
-        )
-    if kind == "listItem":
-        return f"<li>{inner}</li>"
-    if kind == "taskList":
-        return f'<ul class="task-list">{inner}</ul>'
+        opening = f'<ol start="{int(start)}">' if start not in (None, 1) else "<ol>"
+        return opening, "</ol>", children
     if kind in ("taskItem", "blockTaskItem"):
         checked = " checked" if attrs.get("state") == "DONE" else ""
-        return f'<li><input type="checkbox" disabled{checked}> {inner}</li>'
-    if kind == "blockquote":
-        return f"<blockquote>{inner}</blockquote>"
-    if kind == "codeBlock":
-        code = "".join(_e(c.get("text", "")) for c in node.get("content") or [])
-        language = attrs.get("language")
-        css = f' class="language-{_e(language)}"' if language else ""
-        return f"<pre><code{css}>{code}</code></pre>"
-    if kind == "rule":
-        return "<hr>"
-    if kind == "table":
-        return f"<table><tbody>{inner}</tbody></table>"
-    if kind == "tableRow":
-        return f"<tr>{inner}</tr>"
+        return f'<li><input type="checkbox" disabled{checked}> ', "</li>", children
     if kind in ("tableCell", "tableHeader"):
         tag = "th" if kind == "tableHeader" else "td"
         spans = "".join(
@@ -93,28 +109,36 @@ def _html_node(node: Json) -> str:
             for name in ("colspan", "rowspan")
             if attrs.get(name, 1) != 1
         )
-        return f"<{tag}{spans}>{inner}</{tag}>"
-    if kind in ("mediaSingle", "mediaGroup"):
-        return f"<figure>{inner}</figure>"
+        return f"<{tag}{spans}>", f"</{tag}>", children
+    if kind in ("expand", "nestedExpand"):
+        title = attrs.get("title")
+        summary = f"<summary>{_e(title)}</summary>" if title else ""
+        return f"<details>{summary}", "</details>", children
+    if kind == "panel":
+        panel_type = attrs.get("panelType", "info")
+        return f'<div class="panel panel-{_e(panel_type)}" role="note">', "</div>", children
+    return "", "", children  # extensions and the rest: their content, if any
+
+
+def _leaf(kind: str, node: Json, attrs: Json) -> str | None:
+    """The whole rendering of a node written without its children, else None."""
+    if kind == "text":
+        return _html_text(node)
+    if kind == "hardBreak":
+        return "<br>"
+    if kind == "rule":
+        return "<hr>"
+    if kind == "codeBlock":
+        code = "".join(_e(c.get("text", "")) for c in node.get("content") or [])
+        language = attrs.get("language")
+        css = f' class="language-{_e(language)}"' if language else ""
+        return f"<pre><code{css}>{code}</code></pre>"
     if kind == "media":
         if attrs.get("type") == "external" and _safe_href(attrs.get("url", "")):
             image = f'<img src="{_e(attrs["url"])}" alt="{_e(attrs.get("alt", ""))}">'
             link = next((m for m in node.get("marks") or [] if m["type"] == "link"), None)
             return _linked(image, link)
         return f"<span>[file: {_e(attrs.get('alt') or attrs.get('id', ''))}]</span>"
-    if kind == "caption":
-        return f"<figcaption>{inner}</figcaption>"
-    if kind in ("expand", "nestedExpand"):
-        title = attrs.get("title")
-        summary = f"<summary>{_e(title)}</summary>" if title else ""
-        return f"<details>{summary}{inner}</details>"
-    if kind == "panel":
-        panel_type = attrs.get("panelType", "info")
-        return f'<div class="panel panel-{_e(panel_type)}" role="note">{inner}</div>'
-    if kind == "decisionList":
-        return f'<ul class="decision-list">{inner}</ul>'
-    if kind == "decisionItem":
-        return f"<li>{inner}</li>"
     if kind == "mention":
         name = attrs.get("text") or "@" + str(attrs.get("id", ""))
         return f'<span class="mention">{_e(name)}</span>'
@@ -132,9 +156,7 @@ def _html_node(node: Json) -> str:
         return ""
     if kind == "placeholder":
         return f'<span class="placeholder">{_e(attrs.get("text", ""))}</span>'
-    if kind in ("layoutSection", "layoutColumn", "bodiedExtension", "bodiedSyncBlock"):
-        return f"<div>{inner}</div>"
-    return inner  # extensions and the rest: their content, if any
+    return None
 
 
 def _linked(inner: str, link: Json | None) -> str:
