@@ -6,6 +6,7 @@ quirk is seen by both directions::
 
     formats/markdown/  reader.py (mistune's tokens -> ADF)  writer.py (ADF -> GFM)
     formats/html/      reader.py (lxml's events -> ADF)     writer.py (ADF -> safe HTML)
+    formats/wiki/      reader.py (Jira wiki markup -> ADF)  writer.py (ADF -> wiki markup)
     formats/text.py                                         to_text (Markdown's layout, no syntax)
 
 Every reader ends in ``adfkit.repair`` and the validator, so its output is valid ADF by
@@ -26,12 +27,14 @@ __all__ = ["READERS", "WRITERS", "reader", "sniff", "writer"]
 READERS: dict[str, str] = {
     "markdown": "adfkit.formats.markdown.reader:from_markdown",
     "html": "adfkit.formats.html.reader:from_html",
+    "wiki": "adfkit.formats.wiki.reader:from_wiki",
 }
 """Format name -> ``module:function`` of its reader, imported on first use."""
 
 WRITERS: dict[str, str] = {
     "markdown": "adfkit.formats.markdown.writer:to_markdown",
     "html": "adfkit.formats.html.writer:to_html",
+    "wiki": "adfkit.formats.wiki.writer:to_wiki",
     "text": "adfkit.formats.text:to_text",
 }
 """Format name -> ``module:function`` of its writer, imported on first use."""

@@ -1,0 +1,6 @@
+"""Jira wiki markup: its reader and writer side by side, sharing ``syntax``'s rules."""
+
+from adfkit.formats.wiki.reader import from_wiki
+from adfkit.formats.wiki.writer import to_wiki
+
+__all__ = ["from_wiki", "to_wiki"]
