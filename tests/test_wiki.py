@@ -76,12 +76,22 @@ TABLE_ATTRS = {"isNumberColumnEnabled": False, "layout": "default"}
             "*s* _e_ -d- +i+ ^p^ ~b~ {{m}}",
             [
                 _p(
-                    _t("s", STRONG), _t(" "), _t("e", EM), _t(" "), _t("d", STRIKE), _t(" "),
-                    _t("i", UNDERLINE), _t(" "), _t("p", SUP), _t(" "), _t("b", SUB), _t(" "),
+                    _t("s", STRONG),
+                    _t(" "),
+                    _t("e", EM),
+                    _t(" "),
+                    _t("d", STRIKE),
+                    _t(" "),
+                    _t("i", UNDERLINE),
+                    _t(" "),
+                    _t("p", SUP),
+                    _t(" "),
+                    _t("b", SUB),
+                    _t(" "),
                     _t("m", CODE),
                 )
             ],
-        ),  # fmt: skip
+        ),
         ("??Someone??", [_p(_t("\u2014 Someone", EM))]),
         ("*_both_*", [_p(_t("both", STRONG, EM))]),
         ("a*b* 2*3*4 snake_case_x", [_p(_t("a*b* 2*3*4 snake_case_x"))]),
@@ -93,8 +103,14 @@ TABLE_ATTRS = {"isNumberColumnEnabled": False, "layout": "default"}
         ("a\\\\b", [_p(_t("a"), BREAK, _t("b"))]),
         ("a -- b --- c a--b", [_p(_t("a \u2013 b \u2014 c a--b"))]),
         ("----", [{"type": "rule"}]),
-        ("{color:red}r{color}", [_p(_t("r", {"type": "textColor", "attrs": {"color": "#ff0000"}}))]),
-        ("{color:#00875A}g{color}", [_p(_t("g", {"type": "textColor", "attrs": {"color": "#00875a"}}))]),
+        (
+            "{color:red}r{color}",
+            [_p(_t("r", {"type": "textColor", "attrs": {"color": "#ff0000"}}))],
+        ),
+        (
+            "{color:#00875A}g{color}",
+            [_p(_t("g", {"type": "textColor", "attrs": {"color": "#00875a"}}))],
+        ),
         ("{color:red}never closed", [_p(_t("never closed"))]),
         ("{unknown:x=1}kept{unknown}", [_p(_t("{unknown:x=1}kept{unknown}"))]),
         ("bq. quoted", [{"type": "blockquote", "content": [_p(_t("quoted"))]}]),
@@ -106,15 +122,24 @@ TABLE_ATTRS = {"isNumberColumnEnabled": False, "layout": "default"}
             "{code:python}\nx = 1\n{code}",
             [{"type": "codeBlock", "attrs": {"language": "python"}, "content": [_t("x = 1")]}],
         ),
-        ("{code}\nx\n{code}", [{"type": "codeBlock", "attrs": {"language": "java"}, "content": [_t("x")]}]),
-        ("{code:yaml}\nx\n{code}", [{"type": "codeBlock", "attrs": {"language": "java"}, "content": [_t("x")]}]),
+        (
+            "{code}\nx\n{code}",
+            [{"type": "codeBlock", "attrs": {"language": "java"}, "content": [_t("x")]}],
+        ),
+        (
+            "{code:yaml}\nx\n{code}",
+            [{"type": "codeBlock", "attrs": {"language": "java"}, "content": [_t("x")]}],
+        ),
         ("{noformat}\n*raw*\n{noformat}", [{"type": "codeBlock", "content": [_t("*raw*")]}]),
         ("[a|https://x.org]", [_p(_t("a", _link("https://x.org")))]),
         ("[https://x.org]", [_p(_t("https://x.org", _link("https://x.org")))]),
         ("[#top]", [_p(_t("#top", _link("#top")))]),
         ("[mailto:a@b.org]", [_p(_t("a@b.org", _link("mailto:a@b.org")))]),
         ("[*b*|https://x.org]", [_p(_t("b", STRONG, _link("https://x.org")))]),
-        ("see https://x.org/p.", [_p(_t("see "), _t("https://x.org/p", _link("https://x.org/p")), _t("."))]),
+        (
+            "see https://x.org/p.",
+            [_p(_t("see "), _t("https://x.org/p", _link("https://x.org/p")), _t("."))],
+        ),
         ("[x|javascript:alert(1)]", [_p(_t("[x|javascript:alert(1)]"))]),
         ("[Not a link]", [_p(_t("[Not a link]"))]),
         ("[~accountid:5b10ac]", [_p({"type": "mention", "attrs": {"id": "5b10ac"}})]),
@@ -133,10 +158,9 @@ TABLE_ATTRS = {"isNumberColumnEnabled": False, "layout": "default"}
             ],
         ),
     ],
-)  # fmt: skip
+)
 def test_constructs_map_to_their_adf_nodes(wiki: str, expected: list[Json]) -> None:
     assert _blocks(wiki) == expected
-
 
 
 def test_nested_and_mixed_lists_nest_by_their_markers() -> None:
@@ -221,7 +245,9 @@ def test_a_resolver_turns_attachment_names_into_media_ids() -> None:
     assert out[1]["content"][0]["attrs"]["id"] == "other.png"  # unknown: the name stays
     assert out[2] == {
         "type": "mediaGroup",
-        "content": [{"type": "media", "attrs": {"type": "file", "id": "log.txt", "collection": ""}}],
+        "content": [
+            {"type": "media", "attrs": {"type": "file", "id": "log.txt", "collection": ""}}
+        ],
     }
     called: list[str] = []
 
@@ -319,15 +345,70 @@ def test_to_wiki_handles_any_depth() -> None:
 
 WIKI_PIECES = st.sampled_from(
     [
-        "h1. ", "h4.", "bq. ", "* ", "** ", "# ", "*# ", "- ", "----", "---", "--", " -- ", "|",
-        "||", "*", "_", "-", "+", "^", "~", "??", "{{", "}}", "{", "}", "[", "]", "!", "\\",
-        "\\\\", "{code}", "{code:python}", "{noformat}", "{quote}", "{panel}",
-        "{panel:title=T|bgColor=red}", "{color:red}", "{color}", "{*}", "[a|https://x.org]",
-        "[~accountid:5b10]", "[~]", "[^f.pdf]", "!p.png!", "!https://x.org/i.png|width=50%!",
-        "[#a]", "https://x.org/p", "mailto:a@b.org", ":)", "(y)", "(x)", "\n", "\n\n", "\r\n",
-        " ", "\t", "word", "Wörter", "日本語", "🚀", "\x00", "\ud800",
+        "h1. ",
+        "h4.",
+        "bq. ",
+        "* ",
+        "** ",
+        "# ",
+        "*# ",
+        "- ",
+        "----",
+        "---",
+        "--",
+        " -- ",
+        "|",
+        "||",
+        "*",
+        "_",
+        "-",
+        "+",
+        "^",
+        "~",
+        "??",
+        "{{",
+        "}}",
+        "{",
+        "}",
+        "[",
+        "]",
+        "!",
+        "\\",
+        "\\\\",
+        "{code}",
+        "{code:python}",
+        "{noformat}",
+        "{quote}",
+        "{panel}",
+        "{panel:title=T|bgColor=red}",
+        "{color:red}",
+        "{color}",
+        "{*}",
+        "[a|https://x.org]",
+        "[~accountid:5b10]",
+        "[~]",
+        "[^f.pdf]",
+        "!p.png!",
+        "!https://x.org/i.png|width=50%!",
+        "[#a]",
+        "https://x.org/p",
+        "mailto:a@b.org",
+        ":)",
+        "(y)",
+        "(x)",
+        "\n",
+        "\n\n",
+        "\r\n",
+        " ",
+        "\t",
+        "word",
+        "Wörter",
+        "日本語",
+        "🚀",
+        "\x00",
+        "\ud800",
     ]
-)  # fmt: skip
+)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -429,11 +510,27 @@ def test_deep_input_gets_a_result() -> None:
 # --- round trip on the expressible subset ---------------------------------------------------
 
 SUBSET_NODES = (
-    "paragraph", "text", "hardBreak", "heading", "bulletList", "orderedList", "listItem",
-    "codeBlock", "blockquote", "rule", "panel", "table", "tableRow", "tableHeader", "tableCell",
-    "mention", "emoji",
-)  # fmt: skip
+    "paragraph",
+    "text",
+    "hardBreak",
+    "heading",
+    "bulletList",
+    "orderedList",
+    "listItem",
+    "codeBlock",
+    "blockquote",
+    "rule",
+    "panel",
+    "table",
+    "tableRow",
+    "tableHeader",
+    "tableCell",
+    "mention",
+    "emoji",
+)
 SUBSET_MARKS = ("strong", "em", "strike", "underline", "subsup", "code", "link", "textColor")
+_EFFECTS = ("strong", "em", "strike", "underline", "subsup")
+_MARKUP = frozenset("{}[]|*_-+^~?!():;#")
 _SAFE = frozenset(".,;'\"*_-+^~!?()[]{}|#@%&/=<>$ ")
 _LANGUAGES = sorted(CODE_LANGUAGES)
 _EMOTICON_KEYS = sorted({v[0]: k for k, v in EMOTICONS.items()}.values())
@@ -442,9 +539,7 @@ _HREFS = ("https://example.com/", "https://example.com/a/b?c=d#e", "http://local
 
 def expressible_documents() -> st.SearchStrategy[Json]:
     """Documents from ``adfkit.strategies`` projected onto what wiki markup can say."""
-    return documents(node_types=SUBSET_NODES, mark_types=SUBSET_MARKS, max_leaves=24).map(
-        project
-    )
+    return documents(node_types=SUBSET_NODES, mark_types=SUBSET_MARKS, max_leaves=24).map(project)
 
 
 def _pick(seq: Any, key: str) -> Any:
@@ -474,7 +569,9 @@ def _blocks_of(nodes: list[Json], where: str) -> list[Json]:
                 out.append({"type": "paragraph", "content": inline})
         elif kind == "heading" and where in ("doc", "panel"):
             inline = _inline(node.get("content") or [], cell=False, breaks=False)
-            out.append({"type": "heading", "attrs": {"level": node["attrs"]["level"]}, "content": inline})
+            out.append(
+                {"type": "heading", "attrs": {"level": node["attrs"]["level"]}, "content": inline}
+            )
         elif kind == "codeBlock" and where in ("doc", "quote"):
             code = "".join(_chars(n.get("text", ""), cell=False) for n in node.get("content") or [])
             code = code.strip().replace("{", "(").replace("}", ")")
@@ -494,7 +591,11 @@ def _blocks_of(nodes: list[Json], where: str) -> list[Json]:
             panel_type = _pick(sorted(PANEL_COLORS), str(node.get("attrs")))
             inner = _blocks_of(node.get("content") or [], "panel")
             out.append(
-                {"type": "panel", "attrs": {"panelType": panel_type}, "content": inner or [_word_paragraph()]}
+                {
+                    "type": "panel",
+                    "attrs": {"panelType": panel_type},
+                    "content": inner or [_word_paragraph()],
+                }
             )
         elif kind == "rule" and where == "doc":
             out.append({"type": "rule"})
@@ -539,7 +640,9 @@ def _table(node: Json) -> Json:
 
 
 def _bold(node: Json) -> Json:
-    if node["type"] != "text" or any(m["type"] in ("strong", "code") for m in node.get("marks", [])):
+    if node["type"] != "text" or any(
+        m["type"] in ("strong", "code") for m in node.get("marks", [])
+    ):
         return node
     marks = [*node.get("marks", []), {"type": "strong"}]
     return {**node, "marks": sorted(marks, key=lambda m: m["type"])}
@@ -566,11 +669,17 @@ def _inline(nodes: list[Json], *, cell: bool, breaks: bool) -> list[Json]:
                 text = text.strip().replace("{", "(").replace("}", ")") or "code"
             if any(m["type"] == "link" for m in marks):  # "[text|url]" holds no | [ ]
                 text = "".join("x" if c in "|[]" else c for c in text)
+            if any(m["type"] in _EFFECTS for m in marks):
+                # Atlassian's transformer drops the backslashes inside a text effect
+                # before it reads the effect's text: nothing there can be escaped.
+                text = "".join("x" if c in _MARKUP else c for c in text)
             out.append({"type": "text", "text": text, **({"marks": marks} if marks else {})})
         elif kind == "hardBreak" and breaks:
             out.append({"type": "hardBreak"})
         elif kind == "mention":
-            ident = "".join(c for c in str(node["attrs"].get("id", "")) if c.isascii() and c.isalnum())
+            ident = "".join(
+                c for c in str(node["attrs"].get("id", "")) if c.isascii() and c.isalnum()
+            )
             out.append({"type": "mention", "attrs": {"id": ident or "u1"}})
         elif kind == "emoji":
             key = _pick(_EMOTICON_KEYS, json.dumps(node["attrs"], sort_keys=True))
@@ -584,8 +693,10 @@ def _marks(marks: list[Json]) -> list[Json]:
         kind = mark["type"]
         if kind == "link":
             href = mark["attrs"]["href"]
-            if _url_problem(href) is not None or not href.startswith(("http", "mailto")) or any(
-                c in href for c in "|[]{} "
+            if (
+                _url_problem(href) is not None
+                or not href.startswith(("http", "mailto"))
+                or any(c in href for c in "|[]{} ")
             ):
                 href = _pick(_HREFS, href)
             out.append({"type": "link", "attrs": {"href": href}})
@@ -605,7 +716,9 @@ def _tidy(nodes: list[Json]) -> list[Json]:
         if node["type"] == "text" and node.get("marks"):
             core = node["text"].strip(" ")
             if core:
-                spread.append(_plain(node["text"][: len(node["text"]) - len(node["text"].lstrip(" "))]))
+                spread.append(
+                    _plain(node["text"][: len(node["text"]) - len(node["text"].lstrip(" "))])
+                )
                 spread.append({**node, "text": core})
                 spread.append(_plain(node["text"][len(node["text"].rstrip(" ")) :]))
         else:
@@ -642,8 +755,10 @@ def _tidy(nodes: list[Json]) -> list[Json]:
         text = node["text"]
         if i == 0 or out[i - 1]["type"] == "hardBreak":
             text = text.lstrip(" ")
-            if text[:1] in ("*", "#", "-", "|") or text[:3] == "bq." or (
-                len(text) > 2 and text[0] == "h" and text[1] in "123456" and text[2] == "."
+            if (
+                text[:1] in ("*", "#", "-", "|")
+                or text[:3] == "bq."
+                or (len(text) > 2 and text[0] == "h" and text[1] in "123456" and text[2] == ".")
             ):
                 text = "x" + text
         if i + 1 == len(out) or out[i + 1]["type"] == "hardBreak":

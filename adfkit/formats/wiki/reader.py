@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adfkit.formats.wiki.syntax import (
-    BLOCK_MACROS,
     CODE_LANGUAGES,
     EFFECTS,
     EMOTICONS,
@@ -151,7 +150,9 @@ class _Reader:
         i = bisect.bisect_left(found, start)
         return found[i] if i < len(found) and found[i] + len(tag) <= end else None
 
-    def blocks(self, start: int, end: int, *, lists: bool = True, tables: bool = True) -> list[Json]:
+    def blocks(
+        self, start: int, end: int, *, lists: bool = True, tables: bool = True
+    ) -> list[Json]:
         """The blocks of ``text[start:end]``, line by line; a list item's body reads
         without lists and tables, a table cell's without tables, as in the transformer."""
         text = self.text
@@ -296,16 +297,15 @@ class _Reader:
                 symbols = None
             if symbols is None and not items:
                 break
-            if symbols is not None:
-                body_start = m.end() if m else pos
-                if symbols[0] in "*#-" and len(symbols) == 1 or len(items) == 0 or True:
-                    items.append((symbols, body_start, line_end))
-            else:
-                # a continuation line: the item grows by a line break
+            line_start = pos
+            if symbols is not None and m is not None:
+                line_start = m.end()
+                items.append((symbols, line_start, line_end))
+            else:  # a continuation line: the item grows by a line break
                 sym, s0, _e0 = items[-1]
                 items[-1] = (sym, s0, line_end)
             # A block macro in the item runs to its closing tag, across lines.
-            macro = self.next_opener(items[-1][1], line_end)
+            macro = self.next_opener(line_start, line_end)
             if macro is not None:
                 close = self.closer("{" + macro.group(1) + "}", macro.end(), end)
                 if close is not None and close > line_end:
@@ -319,7 +319,7 @@ class _Reader:
         return pos
 
     def build_lists(self, items: list[tuple[str, int, int]], out: list[Json]) -> None:
-        # stack[d] is the open list at depth d+1; each list is (type, node).
+        # stack[d] is the open list at depth d + 1
         stack: list[Json] = []
         for symbols, body_start, body_end in items:
             kind = "orderedList" if symbols.endswith("#") else "bulletList"
@@ -452,12 +452,10 @@ def _fill_items(root: Json) -> None:
         node = todo.pop()
         for item in node.get("content", []):
             content = item["content"]
-            if not content or content[0].get("type") not in ("paragraph", "mediaSingle"):
-                if not (content and content[0].get("type") in ("bulletList", "orderedList")):
-                    content.insert(0, {"type": "paragraph", "content": []})
-            for child in content:
-                if child.get("type") in ("bulletList", "orderedList"):
-                    todo.append(child)
+            first = content[0].get("type") if content else None
+            if first not in ("paragraph", "mediaSingle", *_LIST_TYPES):
+                content.insert(0, {"type": "paragraph", "content": []})
+            todo.extend(c for c in content if c.get("type") in _LIST_TYPES)
 
 
 def _list_item_content(blocks: list[Json]) -> list[Json]:
@@ -588,9 +586,7 @@ def _cells(line: str) -> tuple[list[tuple[bool, str]], bool]:
         ch = line[i]
         if ch == "|":
             if start >= 0:
-                body = line[start:i].strip(" \t")
-                if body or True:
-                    cells.append((header, body))
+                cells.append((header, line[start:i].strip(" \t")))
             j = i
             while j < n and line[j] == "|":
                 j += 1
@@ -620,7 +616,7 @@ def _cells(line: str) -> tuple[list[tuple[bool, str]], bool]:
     if tail:
         cells.append((header, tail))
     # the trailing empty cell of "|a|b|" is the row's end, not a cell
-    return [c for c in cells if c[1] or True][: len(cells)], open_cell
+    return cells, open_cell
 
 
 _INLINE_BLOCKS = ("mediaSingle", "mediaGroup", "blockCard", "embedCard")
@@ -640,7 +636,9 @@ def _split_paragraphs(inline: list[Json]) -> list[Json]:
         for k, node in enumerate(run):
             if node.get("soft"):
                 run[k] = {"type": "hardBreak"}
-        if any(n["type"] != "hardBreak" and (n["type"] != "text" or n["text"].strip()) for n in run):
+        if any(
+            n["type"] != "hardBreak" and (n["type"] != "text" or n["text"].strip()) for n in run
+        ):
             out.append({"type": "paragraph", "content": list(run)})
         run.clear()
 
@@ -761,9 +759,8 @@ class _Inline:
                     closers["}}"].append(i)
                 i += 1
                 continue
-            if ch in "*_-+^~!":
-                if i + 1 >= n or not wordy(s[i + 1]):
-                    closers[ch].append(i)
+            if ch in "*_-+^~!" and (i + 1 >= n or not wordy(s[i + 1])):
+                closers[ch].append(i)
             i += 1
         self.closers = closers
 
@@ -1018,16 +1015,14 @@ class _Inline:
                 return
         from adfkit.validator import _url_problem
 
-        if title in ("smart-link", "smart-card", "block-link", "smart-embed") and target:
-            if _url_problem(target) is None:
-                kind = {"smart-link": "inlineCard", "smart-embed": "embedCard"}.get(
-                    title, "blockCard"
-                )
-                attrs: Json = {"url": target}
-                if kind == "embedCard":
-                    attrs["layout"] = "center"
-                self.emit({"type": kind, "attrs": attrs})
-                return
+        smart = ("smart-link", "smart-card", "block-link", "smart-embed")
+        if title in smart and target and _url_problem(target) is None:
+            kind = {"smart-link": "inlineCard", "smart-embed": "embedCard"}.get(title, "blockCard")
+            attrs: Json = {"url": target}
+            if kind == "embedCard":
+                attrs["layout"] = "center"
+            self.emit({"type": kind, "attrs": attrs})
+            return
         if target and _url_problem(target) is None and not target.startswith("/"):
             label = body if body is not None else target
             if label.startswith("mailto:"):
@@ -1169,8 +1164,10 @@ def _merge(nodes: list[Json]) -> list[Json]:
             if not node["text"]:
                 continue
             prev = out[-1] if out else None
-            if prev is not None and prev.get("type") == "text" and prev.get("marks") == node.get(
-                "marks"
+            if (
+                prev is not None
+                and prev.get("type") == "text"
+                and prev.get("marks") == node.get("marks")
             ):
                 out[-1] = {**prev, "text": prev["text"] + node["text"]}
                 continue

@@ -255,10 +255,15 @@ class _Writer:
         trail = raw[len(raw.rstrip(" \t")) :]
         if not core:
             return raw
+        # Inside an effect its own symbol could close it early: escape it throughout.
+        inside = {_EFFECT_SYMBOLS[k] for k in marks if k in _EFFECT_SYMBOLS}
+        if "subsup" in marks:
+            inside.add(_SUBSUP.get(marks["subsup"].get("attrs", {}).get("type", "sup"), "^"))
         if "code" in marks:
             body = "{{" + _escape_code(core) + "}}"
         else:
-            body = _escape(core, lead[-1:] or before, trail[:1] or after, line_start and not lead)
+            edge = line_start and not lead
+            body = _escape(core, lead[-1:] or before, trail[:1] or after, edge, frozenset(inside))
         for kind in ("textColor", "subsup", "underline", "strike", "em", "strong"):
             mark = marks.get(kind)
             if mark is None or "code" in marks:
@@ -312,8 +317,15 @@ def _param(value: str) -> str:
     return "".join(c for c in value if c not in "{}|\n")
 
 
-def _escape(text: str, before: str, after: str, line_start: bool = False) -> str:
-    """``text`` escaped where it would mean markup, given the characters around it."""
+def _escape(
+    text: str,
+    before: str,
+    after: str,
+    line_start: bool = False,
+    always: frozenset[str] = frozenset(),
+) -> str:
+    """``text`` escaped where it would mean markup, given the characters around it;
+    the ``always`` characters wherever they stand."""
     out: list[str] = []
     n = len(text)
     i = 0
@@ -321,9 +333,12 @@ def _escape(text: str, before: str, after: str, line_start: bool = False) -> str
         ch = text[i]
         prev = text[i - 1] if i else before
         nxt = text[i + 1] if i + 1 < n else (after or "x")
-        if ch in _ALWAYS or (i == 0 and line_start and ch in _LINE_START):
-            out.append("\\" + ch)
-        elif ch in _OPENERS and not wordy(prev) and nxt != " ":
+        if (
+            ch in _ALWAYS
+            or ch in always
+            or (i == 0 and line_start and ch in _LINE_START)
+            or (ch in _OPENERS and not wordy(prev) and nxt != " ")
+        ):
             out.append("\\" + ch)
         elif ch == "?" and (nxt == "?" or prev == "?"):
             out.append("\\?")
