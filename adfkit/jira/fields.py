@@ -29,7 +29,7 @@ from adfkit.jira.errors import FieldProblem, PreflightError
 
 __all__ = ["SET_BY_CREATE", "DescriptionFormat", "is_adf_field", "shape_fields", "to_adf"]
 
-DescriptionFormat = Literal["markdown", "html", "adf", "auto"]
+DescriptionFormat = Literal["markdown", "html", "wiki", "adf", "auto"]
 _TEXTAREA = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
 _ALIASES = {"component": "components", "label": "labels", "type": "issuetype", "due": "duedate"}
 # Required fields a caller never supplies by name: create_issue sets project and issue
