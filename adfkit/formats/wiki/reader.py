@@ -685,6 +685,10 @@ def _text(value: str, marks: tuple[Json, ...]) -> Json:
 # --- inline --------------------------------------------------------------------------------
 
 _SYMBOLS = ("??", "*", "_", "-", "+", "^", "~")
+_INDEXED = re.compile(r"\\|\n|\[|\{\{|\{|\?\?|\}(?=\})|[*_\-+^~!]")
+_SPECIAL = frozenset("\n\\[!{-:;(*_+^~?")
+_PLAIN = re.compile(r"[^\n\\\[!{\-:;(*_+^~?]*")
+_URL_STARTS = re.compile(r"http|ftp|irc|mailto")
 
 
 @dataclass
@@ -710,58 +714,51 @@ class _Inline:
         self.frames: list[_Frame] = []
         self.closers: dict[str, list[int]] = {}
         self.barriers: list[int] = []
+        self.urls: list[int] = []
         self._index()
 
     def _index(self) -> None:
-        """Every place a text effect could close, and every place one cannot reach past
-        (a line end, a block macro), each found once for the whole text."""
+        """Every place a text effect could close, every place one cannot reach past (a
+        line end, a block macro) and every place a bare address may start, each found
+        once for the whole text, left to right, skipping what escapes, links and colour
+        tags hide."""
         s = self.s
         n = len(s)
-        i = 0
-        closers: dict[str, list[int]] = {sym: [] for sym in _SYMBOLS}
-        closers["}}"] = []
-        closers["!"] = []
+        closers: dict[str, list[int]] = {sym: [] for sym in (*_SYMBOLS, "}}", "!")}
         barriers = self.barriers
-        while i < n:
-            ch = s[i]
-            if ch == "\\":
-                i += 2
+        skip = 0
+        for found in _INDEXED.finditer(s):
+            i = found.start()
+            if i < skip:
                 continue
-            if ch == "\n":
+            token = found.group()
+            first = token[0]
+            if first == "\\":
+                skip = i + 2
+            elif first == "\n":
                 barriers.append(i)
-                i += 1
-                continue
-            if ch == "[":
+            elif first == "[":
                 m = _LINK.match(s, i)
                 if m:
-                    i = m.end()
-                    continue
-            if ch == "{":
-                if s.startswith("{{", i):
-                    if s.startswith("}}", i + 2):
-                        pass
-                    i += 2
-                    continue
+                    skip = m.end()
+            elif token == "{{":
+                skip = i + 2
+            elif first == "{":
                 m = _COLOR_OPEN.match(s, i)
                 if m:
-                    i = m.end()
-                    continue
-                if _BLOCK_TAG.match(s, i):
+                    skip = m.end()
+                elif _BLOCK_TAG.match(s, i):
                     barriers.append(i)
-            after = s[i + 2] if s.startswith("??", i) and i + 2 < n else None
-            if s.startswith("??", i):
-                if after is None or not wordy(after):
+            elif token == "??":
+                if i + 2 >= n or not wordy(s[i + 2]):
                     closers["??"].append(i)
-                i += 2
-                continue
-            if s.startswith("}}", i):
+                skip = i + 2
+            elif first == "}":  # a "}" followed by "}": "}}" closes monospace
                 if i + 2 >= n or not wordy(s[i + 2]):
                     closers["}}"].append(i)
-                i += 1
-                continue
-            if ch in "*_-+^~!" and (i + 1 >= n or not wordy(s[i + 1])):
-                closers[ch].append(i)
-            i += 1
+            elif i + 1 >= n or not wordy(s[i + 1]):
+                closers[first].append(i)
+        self.urls = [m.start() for m in _URL_STARTS.finditer(s)]
         self.closers = closers
 
     def find_close(self, symbol: str, start: int, limit: int) -> int | None:
@@ -819,6 +816,20 @@ class _Inline:
                 while i < n and s[i] in " \t":
                     i += 1
                 continue
+            if ch not in _SPECIAL:
+                # a run of plain text up to the next special character, effect end or
+                # address: one slice, not a step per character
+                plain = _PLAIN.match(s, i)
+                stop = plain.end() if plain else i
+                if self.frames:
+                    stop = min(stop, self.frames[-1].end)
+                k = bisect.bisect_left(self.urls, i)
+                if k < len(self.urls) and self.urls[k] < stop:
+                    stop = self.urls[k]
+                if stop > i:
+                    self.buf.append(s[i:stop])
+                    i = stop
+                    continue
             if ch == "\n":
                 # a line end: a break inside the paragraph, none where a block follows
                 self.emit({"type": "hardBreak", "soft": True})
