@@ -31,6 +31,7 @@ from typing import Any
 
 from adfkit.formats.wiki.syntax import (
     CODE_LANGUAGES,
+    CSS_COLORS,
     EFFECTS,
     EMOTICONS,
     ESCAPABLE,
@@ -53,6 +54,7 @@ _LIST_CONT = re.compile(r" *([*#-]{1,20}) ")
 _TABLE = re.compile(r"\|")
 _BLOCK_TAG = re.compile(r"\{(code|noformat|quote|panel)(?::([^{}\n]*))?\}", re.IGNORECASE)
 _ANY_TAG = re.compile(r"\{(code|noformat|quote|panel|color)\}", re.IGNORECASE)
+_ANCHOR = re.compile(r"\{anchor(?::[^{}\n]*)?\}", re.IGNORECASE)
 _COLOR_OPEN = re.compile(r"\{color(?::([^{}\n]*))?\}")
 _LINK = re.compile(r"\[([^\[\]\n]+)\]")
 _BARE_URL = re.compile(
@@ -925,12 +927,15 @@ class _Inline:
         if s.startswith("{{", i) and (end := self.opens_code(i)) is not None:
             self.emit(_text(_unescape(s[i + 2 : end]), ({"type": "code"},)))
             return end + 2
+        anchor = _ANCHOR.match(s, i)
+        if anchor:  # a link target Jira draws nothing for: gone, as in the transformer
+            return anchor.end()
         m = _COLOR_OPEN.match(s, i)
         if m:
             close = s.find("{color}", m.end(), self.limit())
             if close < 0:  # an unclosed colour tag is dropped, as the transformer does
                 return m.end()
-            color = css_color(next(iter(_params(m.group(1) or "")), "")) or "#000000"
+            color = _text_color(next(iter(_params(m.group(1) or "")), ""))
             self.flush()
             mark = {"type": "textColor", "attrs": {"color": color}}
             self.frames.append(_Frame(close, len("{color}"), mark))
@@ -963,7 +968,7 @@ class _Inline:
             return None
         from adfkit.validator import _url_problem
 
-        url = _unescape_all(whole)
+        url = _normalized(_unescape_all(whole))
         if _url_problem(url) is not None:
             return None
         shown = whole[len(m.group(1)) :] if m.group(1).lower() == "mailto:" else whole
@@ -1124,6 +1129,34 @@ def _split_link(inner: str) -> tuple[str | None, str, str]:
         elif ch == "|" and not inside:
             return (inner[:k] or None), "|", inner[k + 1 :]
     return None, "", inner
+
+
+def _text_color(value: str) -> str:
+    """A ``{color:...}`` value as ``#rrggbb``: a CSS name, ``#rgb``, ``#rrggbb`` or
+    ``rgb(...)``; anything else (hex without ``#`` too) is black, as in the transformer."""
+    hexed = css_color(value)
+    if hexed is None or not (value.startswith(("#", "rgb")) or value.lower() in CSS_COLORS):
+        return "#000000"
+    return hexed
+
+
+def _normalized(url: str) -> str:
+    """A bare web address as browsers' URL parser writes it, for the common cases
+    Atlassian's transformer meets through it: the host in lower case and ``/`` for an
+    empty path (``http://X.com`` -> ``http://x.com/``)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https", "ftp", "ftps") or not parts.netloc:
+        return url
+    user, at, host = parts.netloc.rpartition("@")
+    netloc = user + at + host.lower()
+    return urlunsplit(
+        (parts.scheme.lower(), netloc, parts.path or "/", parts.query, parts.fragment)
+    )
 
 
 def _leading_int(value: str) -> int | None:

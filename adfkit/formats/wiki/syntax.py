@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
-    "BLOCK_MACROS",
     "CODE_LANGUAGES",
     "CSS_COLORS",
     "EFFECTS",
@@ -50,9 +49,6 @@ its content is not parsed."""
 ESCAPABLE = frozenset("-#*_+?^~|%{}[]()!@")
 """Characters a backslash escapes (Jira's renderer's list): ``\\*`` is a literal star,
 while ``\\a`` keeps its backslash."""
-
-BLOCK_MACROS = ("code", "noformat", "quote", "panel")
-"""Macros that make a block, and may start anywhere on a line."""
 
 EMOTICONS: Mapping[str, tuple[str, str, str]] = {
     ":)": ("1f642", ":slight_smile:", "\U0001f642"),
