@@ -706,11 +706,14 @@ class _Frame:
 class _Inline:
     """One paragraph's (or heading's, cell's) text to inline nodes, in one pass."""
 
-    def __init__(self, reader: _Reader, body: str, *, dashes: bool, follow: str) -> None:
+    def __init__(
+        self, reader: _Reader, body: str, *, dashes: bool, follow: str, urls: bool = True
+    ) -> None:
         self.reader = reader
         self.s = body
         self.en_dashes = dashes
         self.follow = follow
+        self.bare_urls = urls  # a link's own text links nothing more
         self.out: list[Json] = []
         self.buf: list[str] = []
         self.frames: list[_Frame] = []
@@ -760,7 +763,8 @@ class _Inline:
                     closers["}}"].append(i)
             elif i + 1 >= n or not wordy(s[i + 1]):
                 closers[first].append(i)
-        self.urls = [m.start() for m in _URL_STARTS.finditer(s)]
+        if self.bare_urls:
+            self.urls = [m.start() for m in _URL_STARTS.finditer(s)]
         self.closers = closers
 
     def find_close(self, symbol: str, start: int, limit: int) -> int | None:
@@ -854,7 +858,7 @@ class _Inline:
                 if handled is not None:
                     i = handled
                     continue
-            if ch in "hfimj" and s.startswith(_URL_START, i):
+            if self.bare_urls and ch in "hfim" and s.startswith(_URL_START, i):
                 handled = self.bare_url(i)
                 if handled is not None:
                     i = handled
@@ -1044,7 +1048,7 @@ class _Inline:
             if label.startswith("mailto:"):
                 label = label[len("mailto:") :]
             mark = {"type": "link", "attrs": {"href": target}}
-            nested = _Inline(self.reader, label, dashes=False, follow="")
+            nested = _Inline(self.reader, label, dashes=False, follow="", urls=False)
             nested.frames = []
             nodes = nested.run() or [_text(label, ())]
             for node in nodes:
