@@ -37,6 +37,14 @@ with atheris.instrument_imports(include=["adfkit", "mistune"]):
         test_markdown_round_trip_is_exact_on_the_expressible_subset,
     )
     from test_validate_api import test_arbitrary_json_never_raises_and_every_path_resolves
+    from test_wiki import (
+        test_arbitrary_text_converts_to_valid_adf as test_arbitrary_text_converts_to_valid_wiki_adf,
+    )
+    from test_wiki import (
+        test_generated_wiki_converts_to_valid_adf,
+        test_to_wiki_writes_any_valid_document_and_reads_back_valid,
+        test_wiki_round_trip_is_exact_on_the_expressible_subset,
+    )
     from test_validate_fastpath import test_fast_path_and_explainer_agree_on_mutated_documents
 
     import adfkit.validator  # noqa: F401  (instrumented for coverage)
@@ -52,6 +60,10 @@ HARNESSES = {
     "html-text": test_arbitrary_text_converts_to_valid_html_adf,
     "html-generated": test_generated_html_converts_to_valid_adf,
     "html-fixtures": test_spliced_fixture_pages_convert_to_valid_adf,
+    "wiki-text": test_arbitrary_text_converts_to_valid_wiki_adf,
+    "wiki-generated": test_generated_wiki_converts_to_valid_adf,
+    "wiki-writer": test_to_wiki_writes_any_valid_document_and_reads_back_valid,
+    "wiki-round-trip": test_wiki_round_trip_is_exact_on_the_expressible_subset,
 }
 
 
