@@ -37,6 +37,7 @@ with atheris.instrument_imports(include=["adfkit", "mistune"]):
         test_markdown_round_trip_is_exact_on_the_expressible_subset,
     )
     from test_validate_api import test_arbitrary_json_never_raises_and_every_path_resolves
+    from test_validate_fastpath import test_fast_path_and_explainer_agree_on_mutated_documents
     from test_wiki import (
         test_arbitrary_text_converts_to_valid_adf as test_arbitrary_text_converts_to_valid_wiki_adf,
     )
@@ -45,7 +46,6 @@ with atheris.instrument_imports(include=["adfkit", "mistune"]):
         test_to_wiki_writes_any_valid_document_and_reads_back_valid,
         test_wiki_round_trip_is_exact_on_the_expressible_subset,
     )
-    from test_validate_fastpath import test_fast_path_and_explainer_agree_on_mutated_documents
 
     import adfkit.validator  # noqa: F401  (instrumented for coverage)
 

@@ -475,6 +475,9 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "url starts": lambda n: "http" * (n // 4),
     "link pipes": lambda n: "[a|" * (n // 3),
     "lines": lambda n: "a\n" * (n // 2),
+    "macros in list items": lambda n: "* " + "{quote}\n* {panel}\n* " * (n // 19),
+    "macros in cells": lambda n: "|" + "{quote}|{panel}|" * (n // 16),
+    "case-nested macros": lambda n: _case_nested("quote", 32) * (n // 460),
 }
 
 
@@ -503,8 +506,20 @@ def test_deep_input_gets_a_result() -> None:
         "{panel}{quote}" * 3000,
         "*_" * 20000 + "x" + "_*" * 20000,
         "[" * 10000 + "x" + "]" * 10000,
+        _case_nested("quote", 32) + _case_nested("panel", 32),
+        "* " + "{quote}\n* {panel}\n* " * 3000,
     ):
         assert is_valid(from_wiki(source))
+
+
+def _case_nested(name: str, count: int) -> str:
+    """Macros nested through their tags' letter cases (``{quote}{Quote}...``): each
+    closes only at a tag spelt as it is."""
+    tags = [
+        "{" + "".join(c.upper() if (k >> j) & 1 else c for j, c in enumerate(name)) + "}"
+        for k in range(count)
+    ]
+    return "".join(tags) + "x" + "".join(reversed(tags))
 
 
 # --- round trip on the expressible subset ---------------------------------------------------

@@ -16,8 +16,8 @@ Here each input is read in passes that are linear in its size:
    stack of open text effects is kept while the atoms are read left to right.
 
 Nothing recurses on the input's depth: list nesting is a stack, text effects are a
-stack, and macros nest at most as deep as there are macro names (a ``{quote}`` ends at
-the first ``{quote}``, so it cannot hold another). The natural ADF then goes through
+stack; a ``{quote}`` ends at the first ``{quote}``, so it holds no other quote, and
+macros (and a table cell's reader) nest at most a fixed few levels deep. The natural ADF then goes through
 ``adfkit.repair`` and the validator as every reader's does, so the result is valid.
 """
 
@@ -46,12 +46,12 @@ __all__ = ["from_wiki"]
 Json = dict[str, Any]
 MediaResolver = Callable[[str], str | None]
 
+_MAX_NESTING = 8
 _UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
 _HEADING = re.compile(r"h([1-6])\.")
 _RULE = re.compile(r"-{4,5}(?=\s|$)")
 _LIST = re.compile(r"([*#]{1,20}|-) ")
 _LIST_CONT = re.compile(r" *([*#-]{1,20}) ")
-_TABLE = re.compile(r"\|")
 _BLOCK_TAG = re.compile(r"\{(code|noformat|quote|panel)(?::([^{}\n]*))?\}", re.IGNORECASE)
 _ANY_TAG = re.compile(r"\{(code|noformat|quote|panel|color)\}", re.IGNORECASE)
 _ANCHOR = re.compile(r"\{anchor(?::[^{}\n]*)?\}", re.IGNORECASE)
@@ -126,6 +126,7 @@ class _Reader:
     resolve: MediaResolver | None
     depth: int = 0  # a table cell reads its body with a reader of its own
     dashes: bool = True  # ... in which "--" stays as written
+    nesting: int = 0  # macros open around the text being read
     openers: list[int] = field(init=False)
     closers: dict[str, list[int]] = field(init=False)
 
@@ -264,7 +265,16 @@ class _Reader:
             if code:
                 node["content"] = [{"type": "text", "text": code}]
             return after, [*head, node]
-        inner = self.blocks(body_start, body_end)
+        if self.nesting >= _MAX_NESTING:
+            # A quote can hold a panel, not a quote (it ends at the first "{quote}"), so
+            # only tags in other letter cases nest this deep: their text stays text.
+            raw = self.text[opening.start() : after]
+            return after, [{"type": "paragraph", "content": [{"type": "text", "text": raw}]}]
+        self.nesting += 1
+        try:
+            inner = self.blocks(body_start, body_end)
+        finally:
+            self.nesting -= 1
         if name == "quote":
             return after, _quote(inner)
         panel_attrs = {"panelType": closest_panel_type(params.get("bgcolor"))}
@@ -571,10 +581,6 @@ def _add_mark(node: Json, mark: Json) -> Json:
     if any(m["type"] in (mark["type"], "code") for m in marks):
         return node
     return {**node, "marks": [*marks, mark]}
-
-
-def _strip_lines(body: str) -> str:
-    return "\n".join(line.lstrip(" \t") for line in body.split("\n"))
 
 
 def _cells(line: str) -> tuple[list[tuple[bool, str]], bool]:
