@@ -17,8 +17,9 @@ Here each input is read in passes that are linear in its size:
 
 Nothing recurses on the input's depth: list nesting is a stack, text effects are a
 stack; a ``{quote}`` ends at the first ``{quote}``, so it holds no other quote, and
-macros (and a table cell's reader) nest at most a fixed few levels deep. The natural ADF then goes through
-``adfkit.repair`` and the validator as every reader's does, so the result is valid.
+macros (and a table cell's reader) nest at most a fixed few levels deep. The natural
+ADF then goes through ``adfkit.repair`` and the validator as every reader's does, so
+the result is valid.
 """
 
 from __future__ import annotations
