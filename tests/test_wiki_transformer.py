@@ -137,7 +137,7 @@ DIFFERS = sorted((CORPUS / "differs").glob("*.wiki"))
 @pytest.fixture(scope="module")
 def reference() -> dict[Path, Json]:
     paths = AGREED + DIFFERS
-    docs = parse_all([p.read_text(encoding="utf-8") for p in paths])
+    docs = parse_all([p.read_bytes().decode("utf-8") for p in paths])
     return dict(zip(paths, docs, strict=True))
 
 
@@ -145,14 +145,14 @@ def reference() -> dict[Path, Json]:
 def test_corpus_reads_to_the_transformers_structure(
     path: Path, reference: dict[Path, Json]
 ) -> None:
-    ours = from_wiki(path.read_text(encoding="utf-8"))
+    ours = from_wiki(path.read_bytes().decode("utf-8"))
     assert is_valid(ours)
     assert structure(ours) == structure(reference[path])
 
 
 @pytest.mark.parametrize("path", DIFFS := DIFFERS, ids=lambda p: p.stem)
 def test_documented_differences_still_hold(path: Path, reference: dict[Path, Json]) -> None:
-    ours = from_wiki(path.read_text(encoding="utf-8"))
+    ours = from_wiki(path.read_bytes().decode("utf-8"))
     expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert ours == expected
     assert structure(ours) != structure(reference[path])
@@ -237,7 +237,7 @@ def _generated(count: int, seed: int = 14) -> list[str]:
 def test_adf_utils_accepts_every_document_from_wiki() -> None:
     from test_differential_adf_utils import run_adf_utils
 
-    sources = [p.read_text(encoding="utf-8") for p in AGREED + DIFFERS] + _generated(2000)
+    sources = [p.read_bytes().decode("utf-8") for p in AGREED + DIFFERS] + _generated(2000)
     docs = [from_wiki(s) for s in sources]
     assert all(is_valid(d) for d in docs)
     rejected = [
