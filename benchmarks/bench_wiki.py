@@ -18,6 +18,10 @@ and mixed lists, tables with header rows, ``{code}``/``{noformat}``/``{quote}``/
   after a warm-up parse and reports the median of ``parse`` alone (not the JSON
   encoding), unless ``--no-node`` or node is missing.
 
+Then hostile input, one line of ``*a `` repeated (every star could open bold, none
+closes): ``from_wiki`` at 10 KB, 20 KB and 1 MB, the transformer at 10 KB and 20 KB only
+(it rescans the rest of the line for every star: quadratic, half a minute at 40 KB).
+
 The ``1 MB / 100 KB`` line divides the 1 MB median by the 100 KB one: 10 is linear.
 Every output is checked with ``adfkit.is_valid``. The exit status is always 0: this
 reports, it does not gate.
@@ -48,6 +52,7 @@ from timing import load_average, ms, node_version, timed  # noqa: E402 (beside t
 import adfkit  # noqa: E402 (needs the path set above)
 
 SIZES = {"100 KB": 100_000, "1 MB": 1_000_000}
+HOSTILE = {"10 KB": 10_000, "20 KB": 20_000, "1 MB": 1_000_000}
 WORDS = [
     *("checkout", "payment", "refund", "customer", "order", "invoice", "café", "Zürich"),
     *("日本語", "données", "timeout", "retry", "cache", "session", "token", "upload"),
@@ -194,6 +199,18 @@ def main(argv: list[str] | None = None) -> int:
             mbps = f"{size / 1e6 / median:.2f}" if median else "-"
             print(f"{engine:<28} {label:>7} {ms(median):>12} {mbps:>8}  {row_note}")
     print()
+    print("hostile input: one line of '*a ' repeated (every star opens bold, none closes)")
+    for label, nbytes in HOSTILE.items():
+        text = "*a " * (nbytes // 3)
+        read = sorted(timed(partial(adfkit.from_wiki, text), runs, warmup))
+        medians[("adfkit from_wiki, hostile", label)] = read[len(read) // 2]
+        print(f"{'adfkit from_wiki':<28} {label:>7} {ms(read[len(read) // 2]):>12}")
+        if not args.no_node and nbytes <= 20_000:
+            median = time_transformer(text, 3)
+            if median is not None:
+                medians[("transformer, hostile", label)] = median
+            print(f"{'Atlassian transformer parse':<28} {label:>7} {ms(median):>12}")
+    print()
     for engine in ("adfkit from_wiki", "adfkit to_wiki", "Atlassian transformer parse"):
         small, large = medians.get((engine, "100 KB")), medians.get((engine, "1 MB"))
         if small and large:
@@ -204,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     if ours and theirs:
         print(f"on 1 MB, the transformer takes {theirs / ours:.1f}x adfkit's time")
+    for engine in ("adfkit from_wiki, hostile", "transformer, hostile"):
+        small, large = medians.get((engine, "10 KB")), medians.get((engine, "20 KB"))
+        if small and large:
+            print(f"{engine}: 20 KB / 10 KB = {large / small:.1f} (2 is linear, 4 quadratic)")
     return 0
 
 

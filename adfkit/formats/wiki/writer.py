@@ -88,7 +88,7 @@ class _Writer:
         color = PANEL_COLORS.get(kind) or (_TIP_COLOR if kind == "tip" else None)
         if color is None:
             custom = attrs.get("panelColor")
-            color = custom if isinstance(custom, str) and custom else PANEL_COLORS["info"]
+            color = _param(custom) if isinstance(custom, str) and custom else PANEL_COLORS["info"]
         body = self.blocks(node.get("content") or [])
         return f"{{panel:bgColor={color}}}\n{body}\n{{panel}}"
 
