@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from adfkit import build
+    from adfkit.document import Document
     from adfkit.errors import AdfkitError, BuildError, InvalidDocument, ValidationError
     from adfkit.formats.html import from_html, to_html
     from adfkit.formats.markdown import from_markdown, to_markdown
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AdfkitError",
     "BuildError",
+    "Document",
     "InvalidDocument",
     "Mark",
     "Node",
@@ -39,11 +41,12 @@ __all__ = [
     "to_wiki",
     "validate",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place: pyproject.toml reads it (tool.setuptools.dynamic)
 
 _HOMES = {
     "AdfkitError": "adfkit.errors",
     "BuildError": "adfkit.errors",
+    "Document": "adfkit.document",
     "Mark": "adfkit.tree",
     "Node": "adfkit.tree",
     "from_json": "adfkit.tree",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal, overload
 
-from adfkit._build_support import _attrs, _children, _make, _mark_or_text, _present
+from adfkit._build_support import _attrs, _checked, _make, _mark_or_text, _present
 from adfkit.nodes import (
     BlockCard,
     Blockquote,
@@ -176,6 +176,7 @@ def block_card(*, url: str, local_id: str | None = None) -> BlockCard: ...
 def block_card(*, data: Mapping[str, JsonValue], local_id: str | None = None) -> BlockCard: ...
 
 
+@_checked
 def block_card(
     *,
     data: Mapping[str, JsonValue] | None = None,
@@ -208,6 +209,7 @@ def block_card(
     )
 
 
+@_checked
 def block_task_item(
     first: BlockTaskItemContent,
     /,
@@ -221,11 +223,10 @@ def block_task_item(
 
     Attributes: ``local_id`` (``localId``), ``state`` (``state``).
     """
-    return _make(
-        BlockTaskItem, _children((first, *more)), {"localId": local_id, "state": state}, ()
-    )
+    return _make(BlockTaskItem, (first, *more), {"localId": local_id, "state": state}, ())
 
 
+@_checked
 def blockquote(
     first: BlockquoteContent, /, *more: BlockquoteContent, local_id: str | None = None
 ) -> Blockquote:
@@ -236,9 +237,10 @@ def blockquote(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(Blockquote, _children((first, *more)), {"localId": local_id}, ())
+    return _make(Blockquote, (first, *more), {"localId": local_id}, ())
 
 
+@_checked
 def bodied_extension(
     first: BodiedExtensionContent,
     /,
@@ -263,7 +265,7 @@ def bodied_extension(
     """
     return _make(
         BodiedExtension,
-        _children((first, *more)),
+        (first, *more),
         {
             "extensionKey": extension_key,
             "extensionType": extension_type,
@@ -276,6 +278,7 @@ def bodied_extension(
     )
 
 
+@_checked
 def bodied_sync_block(
     first: BodiedSyncBlockContent,
     /,
@@ -293,13 +296,11 @@ def bodied_sync_block(
     Attributes: ``local_id`` (``localId``), ``resource_id`` (``resourceId``).
     """
     return _make(
-        BodiedSyncBlock,
-        _children((first, *more)),
-        {"localId": local_id, "resourceId": resource_id},
-        marks,
+        BodiedSyncBlock, (first, *more), {"localId": local_id, "resourceId": resource_id}, marks
     )
 
 
+@_checked
 def bullet_list(
     first: BulletListContent, /, *more: BulletListContent, local_id: str | None = None
 ) -> BulletList:
@@ -309,9 +310,10 @@ def bullet_list(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(BulletList, _children((first, *more)), {"localId": local_id}, ())
+    return _make(BulletList, (first, *more), {"localId": local_id}, ())
 
 
+@_checked
 def caption(*content: CaptionContent, local_id: str | None = None) -> Caption:
     """An ADF ``caption`` node.
 
@@ -319,9 +321,10 @@ def caption(*content: CaptionContent, local_id: str | None = None) -> Caption:
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(Caption, _children(content), {"localId": local_id}, ())
+    return _make(Caption, content, {"localId": local_id}, ())
 
 
+@_checked
 def code_block(
     *content: CodeBlockContent,
     hide_line_numbers: bool | None = None,
@@ -340,7 +343,7 @@ def code_block(
     """
     return _make(
         CodeBlock,
-        _children(content),
+        content,
         {
             "hideLineNumbers": hide_line_numbers,
             "language": language,
@@ -352,6 +355,7 @@ def code_block(
     )
 
 
+@_checked
 def date(*, timestamp: str, local_id: str | None = None) -> Date:
     """An ADF ``date`` node.
 
@@ -360,6 +364,7 @@ def date(*, timestamp: str, local_id: str | None = None) -> Date:
     return _make(Date, None, {"localId": local_id, "timestamp": timestamp}, ())
 
 
+@_checked
 def decision_item(*content: DecisionItemContent, local_id: str, state: str) -> DecisionItem:
     """An ADF ``decisionItem`` node.
 
@@ -368,9 +373,10 @@ def decision_item(*content: DecisionItemContent, local_id: str, state: str) -> D
 
     Attributes: ``local_id`` (``localId``), ``state`` (``state``).
     """
-    return _make(DecisionItem, _children(content), {"localId": local_id, "state": state}, ())
+    return _make(DecisionItem, content, {"localId": local_id, "state": state}, ())
 
 
+@_checked
 def decision_list(
     first: DecisionListContent, /, *more: DecisionListContent, local_id: str
 ) -> DecisionList:
@@ -380,9 +386,10 @@ def decision_list(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(DecisionList, _children((first, *more)), {"localId": local_id}, ())
+    return _make(DecisionList, (first, *more), {"localId": local_id}, ())
 
 
+@_checked
 def doc(*content: DocContent) -> Doc:
     """An ADF ``doc`` node.
 
@@ -391,9 +398,10 @@ def doc(*content: DocContent) -> Doc:
     mediaGroup, mediaSingle, orderedList, panel, paragraph, rule, syncBlock, table,
     taskList.
     """
-    return _make(Doc, _children(content), None, (), version=1)
+    return _make(Doc, content, None, (), version=1)
 
 
+@_checked
 def embed_card(
     *,
     layout: Literal[
@@ -426,6 +434,7 @@ def embed_card(
     )
 
 
+@_checked
 def emoji(
     *, short_name: str, id: str | None = None, local_id: str | None = None, text: str | None = None
 ) -> Emoji:
@@ -439,6 +448,7 @@ def emoji(
     )
 
 
+@_checked
 def expand(
     first: ExpandContent,
     /,
@@ -455,9 +465,10 @@ def expand(
 
     Attributes: ``local_id`` (``localId``), ``title`` (``title``).
     """
-    return _make(Expand, _children((first, *more)), {"localId": local_id, "title": title}, marks)
+    return _make(Expand, (first, *more), {"localId": local_id, "title": title}, marks)
 
 
+@_checked
 def extension(
     *,
     extension_key: str,
@@ -489,6 +500,7 @@ def extension(
     )
 
 
+@_checked
 def hard_break(*, local_id: str | None = None, text: Literal["\n"] | None = None) -> HardBreak:
     """An ADF ``hardBreak`` node.
 
@@ -497,6 +509,7 @@ def hard_break(*, local_id: str | None = None, text: Literal["\n"] | None = None
     return _make(HardBreak, None, {"localId": local_id, "text": text}, ())
 
 
+@_checked
 def heading(
     *content: HeadingContent,
     level: Literal[1, 2, 3, 4, 5, 6],
@@ -510,7 +523,7 @@ def heading(
 
     Attributes: ``level`` (``level``), ``local_id`` (``localId``).
     """
-    return _make(Heading, _children(content), {"level": level, "localId": local_id}, marks)
+    return _make(Heading, content, {"level": level, "localId": local_id}, marks)
 
 
 @overload
@@ -521,6 +534,7 @@ def inline_card(*, url: str, local_id: str | None = None) -> InlineCard: ...
 def inline_card(*, data: Mapping[str, JsonValue], local_id: str | None = None) -> InlineCard: ...
 
 
+@_checked
 def inline_card(
     *,
     data: Mapping[str, JsonValue] | None = None,
@@ -534,6 +548,7 @@ def inline_card(
     return _make(InlineCard, None, {"data": data, "localId": local_id, "url": url}, ())
 
 
+@_checked
 def inline_extension(
     *,
     extension_key: str,
@@ -563,6 +578,7 @@ def inline_extension(
     )
 
 
+@_checked
 def layout_column(
     first: LayoutColumnContent,
     /,
@@ -580,13 +596,11 @@ def layout_column(
     Attributes: ``local_id`` (``localId``), ``valign`` (``valign``), ``width`` (``width``).
     """
     return _make(
-        LayoutColumn,
-        _children((first, *more)),
-        {"localId": local_id, "valign": valign, "width": width},
-        (),
+        LayoutColumn, (first, *more), {"localId": local_id, "valign": valign, "width": width}, ()
     )
 
 
+@_checked
 def layout_section(
     child1: LayoutSectionContent,
     child2: LayoutSectionContent,
@@ -602,11 +616,10 @@ def layout_section(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(
-        LayoutSection, _children(_present(child1, child2, child3)), {"localId": local_id}, marks
-    )
+    return _make(LayoutSection, _present(child1, child2, child3), {"localId": local_id}, marks)
 
 
+@_checked
 def list_item(
     first: ListItemContent, /, *more: ListItemContent, local_id: str | None = None
 ) -> ListItem:
@@ -617,7 +630,7 @@ def list_item(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(ListItem, _children((first, *more)), {"localId": local_id}, ())
+    return _make(ListItem, (first, *more), {"localId": local_id}, ())
 
 
 @overload
@@ -648,6 +661,7 @@ def media(
 ) -> Media: ...
 
 
+@_checked
 def media(
     *,
     type: Literal["link", "file"] | Literal["external"],
@@ -685,14 +699,16 @@ def media(
     )
 
 
+@_checked
 def media_group(first: MediaGroupContent, /, *more: MediaGroupContent) -> MediaGroup:
     """An ADF ``mediaGroup`` node.
 
     Children: media.
     """
-    return _make(MediaGroup, _children((first, *more)), None, ())
+    return _make(MediaGroup, (first, *more), None, ())
 
 
+@_checked
 def media_inline(
     *,
     collection: str,
@@ -762,6 +778,7 @@ def media_single(
 ) -> MediaSingle: ...
 
 
+@_checked
 def media_single(
     media: Media,
     caption: Caption | None = None,
@@ -784,12 +801,13 @@ def media_single(
     """
     return _make(
         MediaSingle,
-        _children(_present(media, caption)),
+        _present(media, caption),
         {"layout": layout, "localId": local_id, "width": width, "widthType": width_type},
         marks,
     )
 
 
+@_checked
 def mention(
     *,
     id: str,
@@ -817,6 +835,7 @@ def mention(
     )
 
 
+@_checked
 def nested_expand(
     first: NestedExpandContent,
     /,
@@ -832,11 +851,10 @@ def nested_expand(
 
     Attributes: ``local_id`` (``localId``), ``title`` (``title``).
     """
-    return _make(
-        NestedExpand, _children((first, *more)), {"localId": local_id, "title": title}, marks
-    )
+    return _make(NestedExpand, (first, *more), {"localId": local_id, "title": title}, marks)
 
 
+@_checked
 def ordered_list(
     first: OrderedListContent,
     /,
@@ -850,9 +868,10 @@ def ordered_list(
 
     Attributes: ``local_id`` (``localId``), ``order`` (``order``).
     """
-    return _make(OrderedList, _children((first, *more)), {"localId": local_id, "order": order}, ())
+    return _make(OrderedList, (first, *more), {"localId": local_id, "order": order}, ())
 
 
+@_checked
 def panel(
     first: PanelContent,
     /,
@@ -875,7 +894,7 @@ def panel(
     """
     return _make(
         Panel,
-        _children((first, *more)),
+        (first, *more),
         {
             "localId": local_id,
             "panelColor": panel_color,
@@ -888,6 +907,7 @@ def panel(
     )
 
 
+@_checked
 def paragraph(
     *content: ParagraphContent, local_id: str | None = None, marks: Sequence[Mark] = ()
 ) -> Paragraph:
@@ -898,9 +918,10 @@ def paragraph(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(Paragraph, _children(content), {"localId": local_id}, marks)
+    return _make(Paragraph, content, {"localId": local_id}, marks)
 
 
+@_checked
 def placeholder(*, text: str, local_id: str | None = None) -> Placeholder:
     """An ADF ``placeholder`` node.
 
@@ -909,6 +930,7 @@ def placeholder(*, text: str, local_id: str | None = None) -> Placeholder:
     return _make(Placeholder, None, {"localId": local_id, "text": text}, ())
 
 
+@_checked
 def rule(*, local_id: str | None = None) -> Rule:
     """An ADF ``rule`` node.
 
@@ -917,6 +939,7 @@ def rule(*, local_id: str | None = None) -> Rule:
     return _make(Rule, None, {"localId": local_id}, ())
 
 
+@_checked
 def status(
     *,
     color: Literal["neutral", "purple", "blue", "red", "yellow", "green"],
@@ -934,6 +957,7 @@ def status(
     )
 
 
+@_checked
 def sync_block(*, local_id: str, resource_id: str, marks: Sequence[Mark] = ()) -> SyncBlock:
     """An ADF ``syncBlock`` node.
 
@@ -942,6 +966,7 @@ def sync_block(*, local_id: str, resource_id: str, marks: Sequence[Mark] = ()) -
     return _make(SyncBlock, None, {"localId": local_id, "resourceId": resource_id}, marks)
 
 
+@_checked
 def table(
     first: TableContent,
     /,
@@ -964,7 +989,7 @@ def table(
     """
     return _make(
         Table,
-        _children((first, *more)),
+        (first, *more),
         {
             "displayMode": display_mode,
             "isNumberColumnEnabled": is_number_column_enabled,
@@ -976,6 +1001,7 @@ def table(
     )
 
 
+@_checked
 def table_cell(
     first: TableCellContent,
     /,
@@ -999,7 +1025,7 @@ def table_cell(
     """
     return _make(
         TableCell,
-        _children((first, *more)),
+        (first, *more),
         {
             "background": background,
             "colspan": colspan,
@@ -1012,6 +1038,7 @@ def table_cell(
     )
 
 
+@_checked
 def table_header(
     first: TableHeaderContent,
     /,
@@ -1035,7 +1062,7 @@ def table_header(
     """
     return _make(
         TableHeader,
-        _children((first, *more)),
+        (first, *more),
         {
             "background": background,
             "colspan": colspan,
@@ -1048,6 +1075,7 @@ def table_header(
     )
 
 
+@_checked
 def table_row(
     first: TableRowContent, /, *more: TableRowContent, local_id: str | None = None
 ) -> TableRow:
@@ -1057,9 +1085,10 @@ def table_row(
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(TableRow, _children((first, *more)), {"localId": local_id}, ())
+    return _make(TableRow, (first, *more), {"localId": local_id}, ())
 
 
+@_checked
 def task_item(*content: TaskItemContent, local_id: str, state: Literal["TODO", "DONE"]) -> TaskItem:
     """An ADF ``taskItem`` node.
 
@@ -1068,9 +1097,10 @@ def task_item(*content: TaskItemContent, local_id: str, state: Literal["TODO", "
 
     Attributes: ``local_id`` (``localId``), ``state`` (``state``).
     """
-    return _make(TaskItem, _children(content), {"localId": local_id, "state": state}, ())
+    return _make(TaskItem, content, {"localId": local_id, "state": state}, ())
 
 
+@_checked
 def task_list(first: TaskListContent, /, *more: TaskListContent, local_id: str) -> TaskList:
     """An ADF ``taskList`` node.
 
@@ -1078,9 +1108,10 @@ def task_list(first: TaskListContent, /, *more: TaskListContent, local_id: str) 
 
     Attributes: ``local_id`` (``localId``).
     """
-    return _make(TaskList, _children((first, *more)), {"localId": local_id}, ())
+    return _make(TaskList, (first, *more), {"localId": local_id}, ())
 
 
+@_checked
 def text(text: str, /, *, marks: Sequence[Mark] = ()) -> Text:
     """An ADF ``text`` node."""
     return _make(Text, None, None, marks, text=text)
@@ -1089,6 +1120,7 @@ def text(text: str, /, *, marks: Sequence[Mark] = ()) -> Text:
 # --- marks -------------------------------------------------------------------------
 
 
+@_checked
 def alignment(align: Literal["center", "end"]) -> Mark:
     """The ``alignment`` mark.
 
@@ -1097,6 +1129,7 @@ def alignment(align: Literal["center", "end"]) -> Mark:
     return Mark("alignment", _attrs({"align": align}))
 
 
+@_checked
 def annotation(*, annotation_type: Literal["inlineComment"], id: str) -> Mark:
     """The ``annotation`` mark.
 
@@ -1105,6 +1138,7 @@ def annotation(*, annotation_type: Literal["inlineComment"], id: str) -> Mark:
     return Mark("annotation", _attrs({"annotationType": annotation_type, "id": id}))
 
 
+@_checked
 def background_color(color: str) -> Mark:
     """The ``backgroundColor`` mark.
 
@@ -1113,6 +1147,7 @@ def background_color(color: str) -> Mark:
     return Mark("backgroundColor", _attrs({"color": color}))
 
 
+@_checked
 def border(*, color: str, size: float) -> Mark:
     """The ``border`` mark.
 
@@ -1121,6 +1156,7 @@ def border(*, color: str, size: float) -> Mark:
     return Mark("border", _attrs({"color": color, "size": size}))
 
 
+@_checked
 def breakout(mode: Literal["wide", "full-width"], *, width: float | None = None) -> Mark:
     """The ``breakout`` mark.
 
@@ -1137,11 +1173,13 @@ def code() -> Mark: ...
 def code(content: str | Text, /) -> Text: ...
 
 
+@_checked
 def code(content: str | Text | None = None, /) -> Mark | Text:
     """The ``code`` mark; given text, that text with the mark added."""
     return _mark_or_text(Mark("code"), content)
 
 
+@_checked
 def data_consumer(sources: Sequence[str]) -> Mark:
     """The ``dataConsumer`` mark.
 
@@ -1158,11 +1196,13 @@ def em() -> Mark: ...
 def em(content: str | Text, /) -> Text: ...
 
 
+@_checked
 def em(content: str | Text | None = None, /) -> Mark | Text:
     """The ``em`` mark; given text, that text with the mark added."""
     return _mark_or_text(Mark("em"), content)
 
 
+@_checked
 def font_size(font_size: Literal["small"]) -> Mark:
     """The ``fontSize`` mark.
 
@@ -1171,6 +1211,7 @@ def font_size(font_size: Literal["small"]) -> Mark:
     return Mark("fontSize", _attrs({"fontSize": font_size}))
 
 
+@_checked
 def fragment(local_id: str, *, name: str | None = None) -> Mark:
     """The ``fragment`` mark.
 
@@ -1179,6 +1220,7 @@ def fragment(local_id: str, *, name: str | None = None) -> Mark:
     return Mark("fragment", _attrs({"localId": local_id, "name": name}))
 
 
+@_checked
 def indentation(level: Literal[1, 2, 3, 4, 5, 6]) -> Mark:
     """The ``indentation`` mark.
 
@@ -1187,6 +1229,7 @@ def indentation(level: Literal[1, 2, 3, 4, 5, 6]) -> Mark:
     return Mark("indentation", _attrs({"level": level}))
 
 
+@_checked
 def link(
     href: str,
     *,
@@ -1222,6 +1265,7 @@ def strike() -> Mark: ...
 def strike(content: str | Text, /) -> Text: ...
 
 
+@_checked
 def strike(content: str | Text | None = None, /) -> Mark | Text:
     """The ``strike`` mark; given text, that text with the mark added."""
     return _mark_or_text(Mark("strike"), content)
@@ -1235,11 +1279,13 @@ def strong() -> Mark: ...
 def strong(content: str | Text, /) -> Text: ...
 
 
+@_checked
 def strong(content: str | Text | None = None, /) -> Mark | Text:
     """The ``strong`` mark; given text, that text with the mark added."""
     return _mark_or_text(Mark("strong"), content)
 
 
+@_checked
 def subsup(type: Literal["sub", "sup"]) -> Mark:
     """The ``subsup`` mark.
 
@@ -1248,6 +1294,7 @@ def subsup(type: Literal["sub", "sup"]) -> Mark:
     return Mark("subsup", _attrs({"type": type}))
 
 
+@_checked
 def text_color(color: str) -> Mark:
     """The ``textColor`` mark.
 
@@ -1264,6 +1311,7 @@ def underline() -> Mark: ...
 def underline(content: str | Text, /) -> Text: ...
 
 
+@_checked
 def underline(content: str | Text | None = None, /) -> Mark | Text:
     """The ``underline`` mark; given text, that text with the mark added."""
     return _mark_or_text(Mark("underline"), content)

@@ -23,6 +23,7 @@ from adfkit import formats as _formats
 __all__ = ["main"]
 
 Format = Literal["text", "json", "github"]
+_SUMMARY_LIMIT = 1000  # characters of a command's summary in `adfkit --help`: all of it
 _LOCATE_LIMIT = 1000  # errors per file given a line number; locating is a scan per error
 
 
@@ -74,10 +75,14 @@ class _LazyGroup(click.Group):
 
     def _short_help(self, ctx: click.Context, name: str) -> str:
         command = super().get_command(ctx, name)
-        return command.get_short_help_str(limit=80) if command else ""
+        # The whole first paragraph: click's default cuts it at 45 characters with "...".
+        return command.get_short_help_str(limit=_SUMMARY_LIMIT) if command else ""
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="adfkit")
 def main() -> None:
     """Build, validate and convert Atlassian Document Format (ADF)."""
@@ -91,7 +96,8 @@ def main() -> None:
     type=click.Choice(["text", "json", "github"]),
     default="text",
     show_default=True,
-    help="text: FILE:/pointer: CODE: message; json: one JSON list; github: ::error annotations.",
+    help="text: FILE:LINE:COL: /pointer: CODE message; json: one JSON list; "
+    "github: ::error annotations.",
 )
 @click.option(
     "--pointer",
@@ -112,7 +118,7 @@ def validate(files: Sequence[str], fmt: Format, pointer: str, quiet: bool) -> No
     problems: list[Problem] = []
     unreadable = invalid = 0
     for name in names:
-        found = list(_check_file(name, pointer, locate=fmt != "text"))
+        found = list(_check_file(name, pointer, locate=True))
         problems.extend(found)
         if any(p.code == "UNREADABLE" for p in found):
             unreadable += 1
@@ -219,10 +225,18 @@ def _emit(problems: list[Problem], fmt: Format) -> None:
             click.echo(f"::error {props}::{_gh_data(where + p.message)}")
         elif p.code == "UNREADABLE":
             click.echo(f"{p.file}: {p.message}", err=True)
-        elif p.path is None:
-            click.echo(f"{p.file}:{p.line}:{p.col}: {p.message}")
         else:
-            click.echo(f"{p.file}:{p.path}: {p.code}: {p.message}")
+            click.echo(_text_line(p))
+
+
+def _text_line(p: Problem) -> str:
+    """``file:line:col: /pointer: CODE message``, the shape compilers print, so editors
+    and terminals jump to the spot; ``(root)`` for the whole document. A problem with no
+    position (past the location limit) keeps the file alone; one with no pointer
+    (malformed JSON) leaves the pointer out."""
+    where = p.file if p.line is None else f"{p.file}:{p.line}:{p.col}"
+    pointer = "" if p.path is None else f" {p.path or '(root)'}:"
+    return f"{where}:{pointer} {p.code} {p.message}"
 
 
 def _gh_data(value: str) -> str:

@@ -33,8 +33,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ImportError as exc:  # pragma: no cover - exercised in a fresh venv by test_release
+    raise ImportError(
+        "adfkit.strategies needs Hypothesis, an optional part of adfkit: "
+        "pip install 'adfkit[strategies]'",
+        name=exc.name,
+    ) from exc
 
 from adfkit.spec import MARKS, NODES, AttrsSpec, ValueSpec
 

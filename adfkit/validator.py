@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, Final
 
+from adfkit.document import Document, as_json
 from adfkit.errors import InvalidDocument, ValidationError
 from adfkit.pointer import escape
 from adfkit.spec import (
@@ -36,6 +37,7 @@ from adfkit.spec import (
     NodeSpec,
     ValueSpec,
 )
+from adfkit.suggest import key_hint, mark_tail, node_tail, python_value, with_input_hint
 
 __all__ = ["is_valid", "iter_errors", "validate"]
 
@@ -88,7 +90,7 @@ def _describe(value: object) -> str:
         return "an object"
     if isinstance(value, list):
         return "an array"
-    return f"a Python {type(value).__name__}"
+    return python_value(value)
 
 
 def _names(items: object) -> str:
@@ -272,7 +274,8 @@ def _object_errors(
             yield ValidationError(
                 "UNKNOWN_ATTRIBUTE",
                 f"{path}/{escape(str(key))}",
-                f"{owner} has no attribute {_describe(key)}; allowed: {_names(properties)}",
+                f"{owner} has no attribute {_describe(key)}; "
+                f"allowed: {_names(properties)}{key_hint(key, properties)}",
             )
     for key in sorted(required - obj.keys()):
         yield ValidationError("MISSING_ATTRIBUTE", path, f"{owner} requires the attribute `{key}`")
@@ -390,7 +393,7 @@ def _marks_errors(
         if not isinstance(mtype, str) or mtype not in MARKS:
             found = "no `type`" if "type" not in mark else f"type {_describe(mtype)}"
             yield ValidationError(
-                "UNKNOWN_MARK", mpath, f"unknown mark with {found}; known marks: {_names(MARKS)}"
+                "UNKNOWN_MARK", mpath, f"unknown mark with {found}{mark_tail(mtype)}"
             )
             continue
         mspec = MARKS[mtype]
@@ -478,7 +481,8 @@ def _node_errors(
             yield ValidationError(
                 "UNKNOWN_PROPERTY",
                 f"{path}/{escape(str(key))}",
-                f"{owner} has no property {_describe(key)}; allowed: {_names(keys)}",
+                f"{owner} has no property {_describe(key)}; "
+                f"allowed: {_names(keys)}{key_hint(key, keys)}",
             )
     for key in sorted(spec.required - node.keys()):
         yield ValidationError("MISSING_PROPERTY", path, f"{owner} requires `{key}`")
@@ -556,7 +560,7 @@ def _unknown_node(node: Mapping[object, object], path: str) -> ValidationError:
     return ValidationError(
         "UNKNOWN_NODE",
         path,
-        f"unknown node type {_describe(node['type'])}; known types: {_names(NODES)}",
+        f"unknown node type {_describe(node['type'])}{node_tail(node['type'])}",
     )
 
 
@@ -744,12 +748,16 @@ def _pointer(frame: _Frame) -> str:
     return "".join(f"/content/{i}" for i in reversed(indices))
 
 
-def iter_errors(doc: object) -> Iterator[ValidationError]:
-    """Yield every problem in ``doc`` (a parsed JSON value), parents before children.
+def iter_errors(doc: Document | object) -> Iterator[ValidationError]:
+    """Yield every problem in ``doc`` (a parsed JSON value or a built node), parents
+    before children.
 
     Never raises on bad input: any value, at any depth, gets errors or none.
     """
-    return _walk(doc, fast=True)
+    doc = as_json(doc)
+    if type(doc) is dict and doc.get("type") == ROOT_TYPE:
+        return _walk(doc, fast=True)
+    return with_input_hint(doc, _walk(doc, fast=True))  # not a document: say why
 
 
 def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
@@ -904,13 +912,14 @@ def _parent_type(frame: _Frame) -> str | None:
     return None if parent is None else parent[1].type
 
 
-def is_valid(doc: object) -> bool:
-    """Whether ``doc`` is a valid ADF document."""
-    return next(iter_errors(doc), None) is None
+def is_valid(doc: Document | object) -> bool:
+    """Whether ``doc`` (a dict or a built node) is a valid ADF document."""
+    return next(iter_errors(as_json(doc)), None) is None
 
 
-def validate(doc: object) -> None:
-    """Raise ``InvalidDocument`` carrying every error if ``doc`` is not valid ADF."""
-    errors = list(iter_errors(doc))
+def validate(doc: Document | object) -> None:
+    """Raise ``InvalidDocument`` carrying every error if ``doc`` (a dict or a built
+    node) is not valid ADF."""
+    errors = list(iter_errors(as_json(doc)))
     if errors:
         raise InvalidDocument(errors)

@@ -236,9 +236,10 @@ def render_node_function(node_type: str, spec: NodeSpec) -> list[str]:
     if len(per_alt) > 1:
         for alt_params in per_alt:
             lines += ["@overload", signature(alt_params), "    ...", "", ""]
+    lines.append("@_checked")
     lines.append(signature(impl_attrs))
     lines.append(doc)
-    content_arg = "None" if content_expr == "None" else f"_children({content_expr})"
+    content_arg = content_expr
     attrs_arg = attrs_expr if names else "None"
     lines.append(f"    return _make({cls}, {content_arg}, {attrs_arg}, {marks_expr}{call_extra})")
     return lines
@@ -279,6 +280,7 @@ def render_mark_function(mark_type: str) -> list[str]:
             "    ...",
             "",
             "",
+            "@_checked",
             f"def {name}(content: str | Text | None = None, /) -> Mark | Text:",
             f'    """The ``{mark_type}`` mark; given text, that text with the mark added."""',
             f'    return _mark_or_text(Mark("{mark_type}"), content)',
@@ -297,6 +299,7 @@ def render_mark_function(mark_type: str) -> list[str]:
     attrs = "{" + ", ".join(f'"{a}": {snake_case(a)}' for a in required + optional) + "}"
     pairs = ", ".join(f"``{snake_case(a)}`` (``{a}``)" for a in required + optional)
     return [
+        "@_checked",
         f"def {name}({', '.join(params)}) -> Mark:",
         _docstring(f"The ``{mark_type}`` mark.", [f"Attributes: {pairs}."]),
         f'    return Mark("{mark_type}", _attrs({attrs}))',
@@ -312,9 +315,7 @@ def render_build() -> str:
     out.append("from __future__ import annotations\n")
     out.append("from collections.abc import Mapping, Sequence")
     out.append("from typing import Literal, overload\n")
-    out.append(
-        "from adfkit._build_support import _attrs, _children, _make, _mark_or_text, _present"
-    )
+    out.append("from adfkit._build_support import _attrs, _checked, _make, _mark_or_text, _present")
     classes = ", ".join(sorted(class_name(t) for t in NODES))
     aliases = ", ".join(sorted(content_alias(t) for t in NODES if NODES[t].content))
     out.append(f"from adfkit.nodes import {classes}, {aliases}")

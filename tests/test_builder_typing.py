@@ -54,3 +54,4 @@ def test_right_uses_build_a_valid_document() -> None:
     from adfkit import iter_errors
 
     assert list(iter_errors(right_uses.report.to_json())) == []
+    assert right_uses.checked == []

@@ -60,7 +60,7 @@ def test_an_invalid_file_prints_file_pointer_code_and_message_and_exits_1(tmp_pa
     result = _run("validate", str(good), str(bad))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{bad}:/content/0/content/0/marks/0/attrs: MISSING_ATTRIBUTE: "
+        f"{bad}:14:17: /content/0/content/0/marks/0/attrs: MISSING_ATTRIBUTE "
         "mark `link` requires the attribute `href`"
     ]
 
@@ -69,7 +69,7 @@ def test_malformed_json_is_reported_with_line_and_column(tmp_path: Path) -> None
     bad = _write(tmp_path, "broken.json", '{"type": "doc",\n  "version": 1,\n  "content": [}\n')
     result = _run("validate", str(bad))
     assert result.returncode == 1
-    assert result.stdout.startswith(f"{bad}:3:15: malformed JSON: ")
+    assert result.stdout.startswith(f"{bad}:3:15: MALFORMED_JSON malformed JSON: ")
 
 
 def test_non_utf8_input_is_malformed_with_its_position(tmp_path: Path) -> None:
@@ -77,7 +77,7 @@ def test_non_utf8_input_is_malformed_with_its_position(tmp_path: Path) -> None:
     path.write_bytes(b'{"type": "doc",\n "x": "caf\xe9"}')
     result = _run("validate", str(path))
     assert result.returncode == 1
-    assert result.stdout.startswith(f"{path}:2:11: malformed JSON: not UTF-8")
+    assert result.stdout.startswith(f"{path}:2:11: MALFORMED_JSON malformed JSON: not UTF-8")
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_stdin_is_read_for_dash_and_for_no_file() -> None:
     for args in (("validate", "-"), ("validate",)):
         result = _run(*args, stdin=json.dumps(BAD_LINK).encode())
         assert result.returncode == 1
-        assert result.stdout.startswith("<stdin>:/content/0/content/0/marks/0/attrs: ")
+        assert result.stdout.startswith("<stdin>:1:143: /content/0/content/0/marks/0/attrs: ")
     assert _run("validate", stdin=json.dumps(GOOD).encode()).returncode == 0
 
 
@@ -153,7 +153,7 @@ def test_pointer_validates_an_embedded_document_and_reports_full_paths(tmp_path:
     result = CliRunner().invoke(main, ["validate", "--pointer", "/fields/description", str(path)])
     assert result.exit_code == 1
     assert result.stdout.startswith(
-        f"{path}:/fields/description/content/0/content/0/marks/0/attrs: MISSING_ATTRIBUTE"
+        f"{path}:17:19: /fields/description/content/0/content/0/marks/0/attrs: MISSING_ATTRIBUTE "
     )
     ok = CliRunner().invoke(
         main, ["validate", "--pointer", "/fields/description", str(EXAMPLES / "create-issue.json")]
@@ -165,7 +165,7 @@ def test_a_pointer_that_leads_nowhere_is_an_error(tmp_path: Path) -> None:
     path = _write(tmp_path, "payload.json", {"fields": {}})
     result = CliRunner().invoke(main, ["validate", "--pointer", "/fields/description", str(path)])
     assert result.exit_code == 1
-    assert "POINTER_NOT_FOUND: nothing at /fields/description" in result.stdout
+    assert "/fields/description: POINTER_NOT_FOUND nothing at /fields/description" in result.stdout
 
 
 def test_a_malformed_pointer_is_a_usage_error(tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ def test_a_100000_deep_file_gets_a_verdict(tmp_path: Path) -> None:
     path = _write(tmp_path, "deep.json", text)
     result = _run("validate", "--quiet", str(path))
     assert result.returncode == 1
-    assert result.stdout.endswith("/content/0/text: EMPTY_STRING: `text` must not be empty\n")
+    assert result.stdout.endswith("/content/0/text: EMPTY_STRING `text` must not be empty\n")
 
 
 def test_many_files_in_one_call(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """The documentation is executable: every error code is documented, and every example
-in docs/validation.md yields the code, path and message it shows."""
+in docs/validation.md yields the code, path and message it shows. (The Python examples
+of every page run in tests/test_docs_examples.py.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adfkit import Node, iter_errors
+from adfkit import iter_errors
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "validation.md").read_text()
@@ -51,22 +52,3 @@ def test_documented_example_yields_what_the_docs_show(code: str, document: str, 
         assert matching[0].message.startswith(message[:-3])
     else:
         assert matching[0].message == message
-
-
-BUILDER_DOC = (ROOT / "docs" / "builder.md").read_text()
-
-
-def test_builder_guide_examples_run_and_print_what_they_show(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", BUILDER_DOC, re.S)
-    assert len(blocks) == 2
-    namespace: dict[str, object] = {}
-    for block in blocks:
-        exec(compile(block, "docs/builder.md", "exec"), namespace)
-    printed = capsys.readouterr().out
-    (shown,) = re.findall(r"prints\n\n```text\n(.*?)```", BUILDER_DOC, re.S)
-    assert printed == shown
-    description = namespace["description"]
-    assert isinstance(description, Node)
-    assert list(iter_errors(description.to_json())) == []

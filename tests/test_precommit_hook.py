@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,58 @@ def test_hook_fails_an_invalid_file_naming_the_pointer(repo: Path, pre_commit_ho
     result = _try_repo(repo, pre_commit_home)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout
-    assert "bad.adf.json:/content/0/content/0/text: EMPTY_STRING" in result.stdout
+    assert re.search(
+        r"bad\.adf\.json:\d+:\d+: /content/0/content/0/text: EMPTY_STRING ", result.stdout
+    )
     assert "good.adf.json" not in result.stdout.split("Failed", 1)[1]
     assert "package.json" not in result.stdout.split("Failed", 1)[1]
+
+
+def _documented_configs() -> dict[str, str]:
+    """The ```yaml blocks of the README and the docs that configure the hook."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return {
+        f"{page.name}:{n}": block
+        for page in pages
+        for n, block in enumerate(
+            re.findall(r"^```yaml\n(.*?)^```$", page.read_text(), re.M | re.S)
+        )
+        if "id: adfkit-validate" in block
+    }
+
+
+def test_the_documented_rev_is_this_release() -> None:
+    import adfkit
+
+    configs = _documented_configs()
+    assert {name.split(":")[0] for name in configs} >= {"README.md", "cookbook.md"}
+    for name, block in configs.items():
+        assert re.search(r"^    rev: v" + re.escape(adfkit.__version__) + r"\b", block, re.M), name
+
+
+def test_the_documented_config_works_for_the_tagged_release(
+    repo: Path, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    """The README's configuration as written, its URL pointing at a clone of this commit
+    tagged as the release (the tag the lead puts on main)."""
+    import adfkit
+
+    release = tmp_path / "adfkit-release"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(release)], check=True, capture_output=True)
+    _git(release, "tag", "-f", f"v{adfkit.__version__}")
+    config = _documented_configs()["README.md:0"]
+    (repo / ".pre-commit-config.yaml").write_text(
+        config.replace("https://github.com/<you>/adfkit", str(release))
+    )
+    _git(repo, "add", ".pre-commit-config.yaml")
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
+    assert pre_commit is not None
+    env = {**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home)}
+    result = subprocess.run(
+        [pre_commit, "run", "--all-files"], cwd=repo, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(
+        r"bad\.adf\.json:\d+:\d+: /content/0/content/0/text: EMPTY_STRING ", result.stdout
+    )
+    assert "good.adf.json" not in result.stdout

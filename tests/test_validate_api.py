@@ -27,6 +27,7 @@ def test_public_api_is_pinned() -> None:
     assert sorted(adfkit.__all__) == [
         "AdfkitError",
         "BuildError",
+        "Document",
         "InvalidDocument",
         "Mark",
         "Node",
@@ -205,3 +206,151 @@ def test_integer_valued_floats_are_accepted_like_everyone_accepts_them() -> None
         "content": [{"type": "heading", "attrs": {"level": 2.0}, "content": [_text("h")]}],
     }
     assert is_valid(doc)
+
+
+# --- what the library gives, it takes ----------------------------------------------
+
+
+def test_a_built_document_is_taken_wherever_a_document_is() -> None:
+    from adfkit.build import doc, link, paragraph, strong, text
+
+    built = doc(paragraph("hi ", strong("there"), text(" docs", marks=[link("https://x.org")])))
+    as_dict = built.to_json()
+    assert is_valid(built)
+    validate(built)
+    assert list(iter_errors(built)) == []
+    # The writers' own annotations still say dict (their modules' owners widen them to
+    # adfkit.Document); what they accept at run time is what is tested here.
+    assert adfkit.to_markdown(built) == adfkit.to_markdown(as_dict)  # type: ignore[arg-type]
+    assert adfkit.to_text(built) == adfkit.to_text(as_dict)  # type: ignore[arg-type]
+    assert adfkit.to_html(built) == adfkit.to_html(as_dict)  # type: ignore[arg-type]
+    assert adfkit.from_json(as_dict) == built
+
+
+def test_a_built_node_that_is_not_a_doc_gets_the_same_errors_as_its_json() -> None:
+    from adfkit.build import paragraph
+
+    node = paragraph("x")
+    assert list(iter_errors(node)) == list(iter_errors(node.to_json()))
+    assert [e.code for e in iter_errors(node)] == ["ROOT_NOT_DOC"]
+    with pytest.raises(InvalidDocument):
+        adfkit.to_markdown(node)  # type: ignore[arg-type]
+
+
+# --- suggestions ---------------------------------------------------------------------
+
+
+def _message(doc: object) -> str:
+    (error,) = [e for e in iter_errors(doc) if not e.code.startswith("MISSING")]
+    return error.message
+
+
+@pytest.mark.parametrize(
+    ("node_type", "suggested"),
+    [
+        ("bulletpoint", "did you mean `bulletList`?"),
+        ("list", "did you mean `bulletList` or `orderedList`?"),
+        ("code_block", "did you mean `codeBlock`?"),
+        ("bullet_list", "did you mean `bulletList`?"),
+        ("Paragraph", "did you mean `paragraph`?"),
+        ("paragrpah", "did you mean `paragraph`?"),
+        ("code", "did you mean `codeBlock` (`code` is a mark on text)?"),
+        ("ul", "did you mean `bulletList`?"),
+    ],
+)
+def test_an_unknown_node_type_suggests_the_nearest_one(node_type: str, suggested: str) -> None:
+    message = _message(_doc({"type": node_type, "content": []}))
+    assert message.endswith(suggested)
+    assert "known types" not in message
+
+
+def test_an_unknown_node_type_without_a_near_one_lists_them_all() -> None:
+    assert "known types: blockCard, blockTaskItem, blockquote," in _message(
+        _doc({"type": "zzzzqqq"})
+    )
+
+
+@pytest.mark.parametrize(
+    ("mark", "suggested"),
+    [
+        ("bold", "strong"),
+        ("italic", "em"),
+        ("underlined", "underline"),
+        ("strikethrough", "strike"),
+        ("text_color", "textColor"),
+        ("url", "link"),
+        ("strnog", "strong"),
+    ],
+)
+def test_an_unknown_mark_suggests_the_nearest_one(mark: str, suggested: str) -> None:
+    doc = _doc(_para(_text("x", {"type": mark})))
+    (error,) = iter_errors(doc)
+    assert error.code == "UNKNOWN_MARK"
+    assert error.message.endswith(f"did you mean `{suggested}`?")
+
+
+@pytest.mark.parametrize(
+    ("node", "suggested"),
+    [
+        (_para(_text("x", {"type": "link", "attrs": {"url": "https://x.org"}})), "href"),
+        (
+            {"type": "panel", "attrs": {"panel_type": "info"}, "content": [_para(_text("x"))]},
+            "panelType",
+        ),
+        ({"type": "codeBlock", "attrs": {"lang": "python"}}, "language"),
+        ({"type": "heading", "attrs": {"levle": 1}}, "level"),
+    ],
+)
+def test_an_unknown_attribute_suggests_the_nearest_one(node: object, suggested: str) -> None:
+    errors = [e for e in iter_errors(_doc(node)) if e.code == "UNKNOWN_ATTRIBUTE"]
+    assert errors
+    assert errors[0].message.endswith(f"; did you mean `{suggested}`?")
+
+
+def test_an_unknown_property_suggests_the_nearest_one() -> None:
+    (error,) = iter_errors(_doc({"type": "paragraph", "children": []}))
+    assert error.code == "UNKNOWN_PROPERTY"
+    assert error.message.endswith("did you mean `content`?")
+
+
+def test_json_text_instead_of_a_document_gets_a_hint() -> None:
+    text = json.dumps(EXAMPLE)
+    for value in (text, text.encode()):
+        (error,) = iter_errors(value)
+        assert error.code == "NOT_A_NODE"
+        assert error.message.endswith("this looks like JSON text: json.loads it first")
+
+
+def test_a_payload_holding_a_document_says_where_it_is() -> None:
+    issue = {"key": "ABC-1", "fields": {"summary": "x", "description": EXAMPLE}}
+    (error,) = iter_errors(issue)
+    assert error.code == "MISSING_TYPE"
+    assert "the document is at /fields/description" in error.message
+    assert "--pointer /fields/description" in error.message
+    assert is_valid(resolve(issue, "/fields/description"))
+
+
+def test_the_search_for_a_document_in_a_payload_is_bounded() -> None:
+    from adfkit.suggest import find_document
+
+    wide = {"items": [{"n": i} for i in range(100_000)], "doc": EXAMPLE}
+    assert find_document(wide) is None  # past the limit: no hint rather than a long search
+    assert find_document({"a": [{"b": EXAMPLE}]}) == "/a/0/b"
+
+
+def test_suggestions_never_change_the_codes() -> None:
+    doc = _doc({"type": "bulletpoint"}, _para(_text("x", {"type": "bold"})))
+    assert [e.code for e in iter_errors(doc)] == ["UNKNOWN_NODE", "UNKNOWN_MARK"]
+
+
+def test_built_pieces_inside_a_dict_say_how_they_become_json() -> None:
+    from adfkit.build import doc, paragraph, strong
+
+    mixed = _doc(paragraph("x"), _para({"type": "text", "text": "y", "marks": [strong()]}))
+    assert [e.message for e in iter_errors(mixed)] == [
+        "expected a node object inside `doc`; found a built `paragraph` node "
+        "(JSON needs its .to_json())",
+        "expected a mark object; found a built `strong` mark (JSON needs its .to_json())",
+    ]
+    (error,) = iter_errors(doc)
+    assert error.message.endswith("found the builder function `doc` (call it: doc(...))")

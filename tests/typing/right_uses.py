@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import adfkit
 from adfkit.build import (
     bullet_list,
     code,
@@ -82,3 +83,11 @@ report: Doc = doc(
 )
 
 first: Paragraph = paragraph("x")
+
+# What the library gives, it takes: a built document where a document is expected.
+
+document: adfkit.Document = report
+assert adfkit.is_valid(report)
+adfkit.validate(document)
+checked: list[adfkit.ValidationError] = list(adfkit.iter_errors(report))
+as_dict: adfkit.Document = report.to_json()

@@ -20,9 +20,11 @@ def to_html(doc: Json) -> str:
     lists, task lists, quotes, code, rules, tables, images, expands and the text marks
     read back through ``from_html``."""
     from adfkit._deep import deep_safe, depth_of
+    from adfkit.document import as_json
     from adfkit.errors import InvalidDocument
     from adfkit.validator import iter_errors
 
+    doc = as_json(doc)  # a built node or a dict
     errors = list(iter_errors(doc))
     if errors:
         raise InvalidDocument(errors)

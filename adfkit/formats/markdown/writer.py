@@ -57,8 +57,10 @@ def to_markdown(doc: Json) -> str:
 def render(doc: Json, *, plain: bool) -> str:
     """The document's blocks as lines: Markdown, or with ``plain`` the same layout with no
     markup. Refuses an invalid document (``InvalidDocument``)."""
+    from adfkit.document import as_json
     from adfkit.validator import iter_errors
 
+    doc = as_json(doc)  # a built node or a dict
     errors = list(iter_errors(doc))
     if errors:
         raise InvalidDocument(errors)
