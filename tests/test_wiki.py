@@ -333,6 +333,12 @@ def test_to_wiki_refuses_an_invalid_document() -> None:
         to_wiki({"type": "doc", "version": 1, "content": [{"type": "nope"}]})
 
 
+def test_to_wiki_takes_a_built_document_too() -> None:
+    from adfkit import build as b
+
+    assert to_wiki(b.doc(b.paragraph(b.strong("hi"), " there"))) == "*hi* there\n"
+
+
 def test_to_wiki_handles_any_depth() -> None:
     nested: Json = {"type": "bulletList", "content": [_item(_p(_t("leaf")))]}
     for _ in range(2000):

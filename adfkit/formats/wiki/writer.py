@@ -17,12 +17,15 @@ Refuses an invalid document (``InvalidDocument``); handles any depth.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adfkit._deep import deep_safe, depth_of
 from adfkit.errors import InvalidDocument
 from adfkit.formats.common import iso_day
 from adfkit.formats.wiki.syntax import EMOTICONS, PANEL_COLORS, wordy
+
+if TYPE_CHECKING:
+    from adfkit.document import Document
 
 __all__ = ["to_wiki"]
 
@@ -40,15 +43,17 @@ _EMOTICON_KEYS = sorted(EMOTICONS, key=len, reverse=True)
 _TIP_COLOR = PANEL_COLORS["success"]  # no wiki colour of its own: the nearest, green
 
 
-def to_wiki(doc: Json) -> str:
-    """Jira wiki markup for a valid ADF document."""
+def to_wiki(doc: Document) -> str:
+    """Jira wiki markup for a valid ADF document (a dict or a built node)."""
+    from adfkit.document import as_json
     from adfkit.validator import iter_errors
 
-    errors = list(iter_errors(doc))
+    data: Json = as_json(doc)  # a built node or a dict
+    errors = list(iter_errors(data))
     if errors:
         raise InvalidDocument(errors)
     writer = _Writer()
-    text = deep_safe(lambda: writer.blocks(doc.get("content", [])), depth_of(doc))
+    text = deep_safe(lambda: writer.blocks(data.get("content", [])), depth_of(data))
     return text + "\n" if text else ""
 
 
