@@ -48,6 +48,7 @@ Json = dict[str, Any]
 MediaResolver = Callable[[str], str | None]
 
 _MAX_NESTING = 8
+_MAX_CELL_DEPTH = 4
 _UNENCODABLE = re.compile("[\x00\ud800-\udfff]")
 _HEADING = re.compile(r"h([1-6])\.")
 _RULE = re.compile(r"-{4,5}(?=\s|$)")
@@ -395,8 +396,11 @@ class _Reader:
         for cells in rows:
             row_cells: list[Json] = []
             for header, body in cells:
-                cell = _Reader(body, self.mentions, self.resolve, self.depth + 1, False)
-                blocks = cell.blocks(0, len(body), tables=False) if self.depth < 4 else []
+                if self.depth < _MAX_CELL_DEPTH:
+                    cell = _Reader(body, self.mentions, self.resolve, self.depth + 1, False)
+                    blocks = cell.blocks(0, len(body), tables=False)
+                else:  # a safety net: a cell's lines cannot start a table of their own
+                    blocks = [{"type": "paragraph", "content": [{"type": "text", "text": body}]}]
                 blocks = blocks or [{"type": "paragraph", "content": []}]
                 if header:
                     blocks = [_bolden(b) for b in blocks]
