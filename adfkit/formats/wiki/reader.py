@@ -163,11 +163,13 @@ class _Reader:
         text = self.text
         out: list[Json] = []
         para: list[str] = []
+        after_tag = [""]  # the character before a paragraph that starts after a tag
 
         def flush(follow: str = "") -> None:
             if para:
-                out.extend(self.paragraphs("\n".join(para), follow))
+                out.extend(self.paragraphs("\n".join(para), follow, after_tag[0]))
                 para.clear()
+            after_tag[0] = ""
 
         pos = start
         mid_line = False  # after a macro's closing tag: no line-start keywords
@@ -184,6 +186,8 @@ class _Reader:
                 pos = line_end + 1
                 continue
             block = None if mid_line else self.line_block(lead, line_end, end, lists, tables)
+            if mid_line and not para:
+                after_tag[0] = text[lead - 1]
             mid_line = False
             if isinstance(block, int):
                 lead, block = block, None
@@ -231,9 +235,8 @@ class _Reader:
             # "hN." and reads the rest of the line as a paragraph's.
             return body_start
         if first == "b" and text.startswith("bq.", lead, line_end):
-            body = self.inline(text[lead + 3 : line_end].lstrip(" \t"))
-            quoted = _split_paragraphs(body) or [{"type": "paragraph", "content": []}]
-            return line_end + 1, [{"type": "blockquote", "content": quoted}]
+            # the rest of the line reads as blocks (a rule, a list, a macro), then quoted
+            return line_end + 1, _quote(self.blocks(lead + 3, line_end))
         if first == "-" and (m := _RULE.match(text, lead, line_end)):
             rest = m.end() + 1
             return (rest if rest < line_end else line_end + 1), [{"type": "rule"}]
@@ -289,8 +292,8 @@ class _Reader:
             return None
         return {"type": "heading", "attrs": {"level": level}, "content": content}
 
-    def paragraphs(self, body: str, follow: str = "") -> list[Json]:
-        return _split_paragraphs(self.inline(body, follow=follow))
+    def paragraphs(self, body: str, follow: str = "", precede: str = "") -> list[Json]:
+        return _split_paragraphs(self.inline(body, follow=follow, precede=precede))
 
     # --- lists ----------------------------------------------------------------------------
 
@@ -423,10 +426,15 @@ class _Reader:
 
     # --- inline ---------------------------------------------------------------------------
 
-    def inline(self, body: str, *, dashes: bool = True, follow: str = "") -> list[Json]:
-        """Inline nodes of ``body``; ``follow`` is the character after it in the source
-        (a macro's brace), which decides whether a closing ``--`` is a dash."""
-        return _Inline(self, body, dashes=dashes and self.dashes, follow=follow).run()
+    def inline(
+        self, body: str, *, dashes: bool = True, follow: str = "", precede: str = ""
+    ) -> list[Json]:
+        """Inline nodes of ``body``; ``precede`` and ``follow`` are the characters
+        before and after it in the source (a macro's brace), which decide whether a
+        ``--`` at its edge is a dash."""
+        inline = _Inline(self, body, dashes=dashes and self.dashes, follow=follow)
+        inline.precede = precede
+        return inline.run()
 
 
 def _list_symbols(symbols: str) -> bool:
@@ -615,8 +623,10 @@ def _cells(line: str) -> tuple[list[tuple[bool, str]], bool]:
             if close > 0 and "[" not in line[i + 1 : close]:
                 i = close + 1
                 continue
-        if ch == "{" and (m := _COLOR_OPEN.match(line, i)):
-            i = m.end()
+        if ch == "{" and (m := _COLOR_OPEN.match(line, i) or _BLOCK_TAG.match(line, i)):
+            # a macro's bars are not cells: skip its tag, and its body when it closes here
+            close = line.find("{" + m.group(1) + "}", m.end()) if m.re is _BLOCK_TAG else -1
+            i = close + len(m.group(1)) + 2 if close >= 0 else m.end()
             continue
         if ch == "!":
             close = line.find("!", i + 1)
@@ -725,6 +735,7 @@ class _Inline:
         self.en_dashes = dashes
         self.follow = follow
         self.bare_urls = urls  # a link's own text links nothing more
+        self.precede = ""
         self.out: list[Json] = []
         self.buf: list[str] = []
         self.frames: list[_Frame] = []
@@ -930,7 +941,7 @@ class _Inline:
             self.buf.append("\\")
             return i + 1
         nxt = s[i + 1]
-        if nxt not in ESCAPABLE:
+        if nxt not in ESCAPABLE or (i > 0 and s[i - 1] == "\\"):  # after "\\": no escape
             self.buf.append("\\")
         if nxt == "\n":
             return i + 1
@@ -997,7 +1008,7 @@ class _Inline:
         while j < len(s) and s[j] == "-":
             j += 1
         run = j - i
-        before_ok = i == 0 or s[i - 1].isspace()
+        before_ok = s[i - 1].isspace() if i else not self.precede
         after_ok = s[j].isspace() if j < len(s) else not self.follow
         if not self.en_dashes or self.frames:  # text effects keep "--" as written
             before_ok = False
@@ -1157,21 +1168,18 @@ def _text_color(value: str) -> str:
 
 def _normalized(url: str) -> str:
     """A bare web address as browsers' URL parser writes it, for the common cases
-    Atlassian's transformer meets through it: the host in lower case and ``/`` for an
-    empty path (``http://X.com`` -> ``http://x.com/``)."""
-    from urllib.parse import urlsplit, urlunsplit
+    Atlassian's transformer meets through it: the scheme and host in lower case and
+    ``/`` for an empty path (``http://X.com`` -> ``http://x.com/``); the rest as is."""
+    m = _WEB_ADDRESS.match(url)
+    if m is None:
+        return url
+    scheme, authority, rest = m.groups()
+    rest = rest.replace("\\", "/")  # as browsers read a web address
+    user, at, host = authority.rpartition("@")
+    return scheme.lower() + user + at + host.lower() + (rest if rest[:1] == "/" else "/" + rest)
 
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.scheme.lower() not in ("http", "https", "ftp", "ftps") or not parts.netloc:
-        return url
-    user, at, host = parts.netloc.rpartition("@")
-    netloc = user + at + host.lower()
-    return urlunsplit(
-        (parts.scheme.lower(), netloc, parts.path or "/", parts.query, parts.fragment)
-    )
+
+_WEB_ADDRESS = re.compile(r"((?:https?|ftps?)://)([^/?#]+)(.*)", re.IGNORECASE | re.DOTALL)
 
 
 def _leading_int(value: str) -> int | None:
