@@ -234,6 +234,27 @@ def _generated(count: int, seed: int = 14) -> list[str]:
     return ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 60))) for _ in range(count)]
 
 
+@pytest.mark.parametrize(("pieces", "count", "agreeing"), [(4, 400, 0.98), (10, 1000, 0.9)])
+def test_random_mixes_of_every_construct_mostly_read_alike(
+    pieces: int, count: int, agreeing: float
+) -> None:
+    """Hostile text (symbols of every construct in random order) is where the two
+    readers part: the transformer reads an effect's text again as a new input, adfkit
+    once (docs/wiki.md). This holds the share that reads alike from falling."""
+    rng = random.Random(pieces)
+    sources = [
+        "".join(rng.choice(PIECES) for _ in range(rng.randint(1, pieces))) for _ in range(count)
+    ]
+    answers = run_transformer(sources)
+    parsed = [(s, a["adf"]) for s, a in zip(sources, answers, strict=True) if a["error"] is None]
+    alike = sum(
+        structure(from_wiki(s)) == structure(mentions_as_adfkit_reads_them(theirs))
+        for s, theirs in parsed
+    )
+    assert len(parsed) >= 0.95 * count
+    assert alike >= agreeing * len(parsed), f"{alike} of {len(parsed)} read alike"
+
+
 def test_adf_utils_accepts_every_document_from_wiki() -> None:
     from test_differential_adf_utils import run_adf_utils
 
