@@ -423,7 +423,7 @@ def test_generated_wiki_converts_to_valid_adf(wiki: str) -> None:
     assert is_valid(from_wiki(wiki))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_arbitrary_text_converts_to_valid_adf(text: str) -> None:
     doc = from_wiki(text)
