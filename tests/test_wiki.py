@@ -483,6 +483,8 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "lines": lambda n: "a\n" * (n // 2),
     "macros in list items": lambda n: "* " + "{quote}\n* {panel}\n* " * (n // 19),
     "macros in cells": lambda n: "|" + "{quote}|{panel}|" * (n // 16),
+    "unclosed macros in a cell": lambda n: "|" + "{panel:x}a|" * (n // 11),
+    "a cell over many lines": lambda n: "|a\n" + "b|c\n" * (n // 4),
     "case-nested macros": lambda n: _case_nested("quote", 32) * (n // 460),
 }
 

@@ -375,11 +375,11 @@ class _Reader:
 
     def table(self, start: int, end: int, out: list[Json]) -> int:
         """Rows of ``|cell|`` and ``||header||`` lines from ``start``; a line that does
-        not start with ``|`` continues the last cell, a blank line ends the table."""
+        not start with ``|`` continues a row whose last cell is left open (no closing
+        bar), and may close it; anything else, and a blank line, ends the table."""
         text = self.text
-        rows: list[list[tuple[bool, str]]] = []
+        lines: list[list[str]] = []  # each row's lines, split into cells once at the end
         pos = start
-        open_cell = False
         while pos < end:
             nl = text.find("\n", pos, end)
             line_end = end if nl < 0 else nl
@@ -387,14 +387,13 @@ class _Reader:
             if not line:
                 break
             if line.startswith("|"):
-                cells, open_cell = _cells(line)
-                rows.append(cells)
-            elif open_cell and rows and rows[-1]:
-                header, body = rows[-1][-1]
-                rows[-1][-1] = (header, body + "\n" + line)
+                lines.append([line])
+            elif lines and not _closed(lines[-1][-1]):
+                lines[-1].append(line)
             else:
                 break
             pos = line_end + 1
+        rows = [_cells("\n".join(row_lines)) for row_lines in lines]
         table_rows: list[Json] = []
         for cells in rows:
             row_cells: list[Json] = []
@@ -596,10 +595,16 @@ def _add_mark(node: Json, mark: Json) -> Json:
     return {**node, "marks": [*marks, mark]}
 
 
-def _cells(line: str) -> tuple[list[tuple[bool, str]], bool]:
-    """The cells of a table line (``|``/``||`` outside links, images and macros), and
-    whether the last one is left open (no closing bar)."""
+def _closed(line: str) -> bool:
+    """Whether a table line ends its row: a last bar that no backslash escapes."""
+    return line.endswith("|") and not line.endswith("\\|")
+
+
+def _cells(line: str) -> list[tuple[bool, str]]:
+    """The cells of a table row (``|``/``||`` outside links, images and macros); a row
+    may run over several lines."""
     cells: list[tuple[bool, str]] = []
+    unclosed: set[str] = set()
     i, n = 0, len(line)
     header = False
     start = -1
@@ -618,28 +623,31 @@ def _cells(line: str) -> tuple[list[tuple[bool, str]], bool]:
         if ch == "\\" and i + 1 < n:
             i += 2
             continue
-        if ch == "[":
-            close = line.find("]", i + 1)
-            if close > 0 and "[" not in line[i + 1 : close]:
-                i = close + 1
-                continue
+        if ch == "[" and (m := _LINK.match(line, i)):
+            i = m.end()
+            continue
         if ch == "{" and (m := _COLOR_OPEN.match(line, i) or _BLOCK_TAG.match(line, i)):
-            # a macro's bars are not cells: skip its tag, and its body when it closes here
-            close = line.find("{" + m.group(1) + "}", m.end()) if m.re is _BLOCK_TAG else -1
-            i = close + len(m.group(1)) + 2 if close >= 0 else m.end()
+            # a macro's bars are not cells: skip its tag, and its body when it closes in
+            # the row (a tag that found no closer once finds none further on)
+            close = -1
+            tag = "{" + (m.group(1) or "") + "}"
+            if m.re is _BLOCK_TAG and tag not in unclosed:
+                close = line.find(tag, m.end())
+                if close < 0:
+                    unclosed.add(tag)
+            i = close + len(tag) if close >= 0 else m.end()
             continue
         if ch == "!":
             close = line.find("!", i + 1)
-            if close > i + 1 and line[i + 1] != " " and " " not in line[i + 1 : close]:
+            inside = line[i + 1 : close]
+            if close > i + 1 and inside[0] != " " and " " not in inside and "\n" not in inside:
                 i = close + 1
                 continue
         i += 1
     tail = line[start:].strip(" \t") if start >= 0 else ""
-    open_cell = bool(tail)
-    if tail:
+    if tail:  # the empty rest after "|a|b|" is the row's end, not a cell
         cells.append((header, tail))
-    # the trailing empty cell of "|a|b|" is the row's end, not a cell
-    return cells, open_cell
+    return cells
 
 
 _INLINE_BLOCKS = ("mediaSingle", "mediaGroup", "blockCard", "embedCard")
