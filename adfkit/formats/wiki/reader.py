@@ -298,8 +298,8 @@ class _Reader:
     # --- lists ----------------------------------------------------------------------------
 
     def list_block(self, start: int, end: int, out: list[Json]) -> int:
-        """A run of list lines from ``start``: (nested lists built with a stack). A line
-        without a marker continues the item before it; a blank line ends the list."""
+        """A run of list lines from ``start``, nested with a stack; returns where it ends.
+        A line without a marker continues the item before it; a blank line ends it."""
         text = self.text
         items: list[tuple[str, int, int]] = []  # (symbols, body start, body end)
         pos = start
@@ -346,9 +346,7 @@ class _Reader:
             while len(stack) > depth:
                 stack.pop()
             if len(stack) == depth and stack[-1]["type"] != kind:
-                stack.pop()
-                if not stack:
-                    pass
+                stack.pop()  # "#" after "*" at one depth: a new list beside the old one
             while len(stack) < depth:
                 new = _new_list(kind)
                 if stack:
