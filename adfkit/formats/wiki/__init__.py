@@ -1,4 +1,5 @@
-"""Jira wiki markup: its reader and writer side by side, sharing ``syntax``'s rules."""
+"""Jira wiki markup: its reader (``reader`` for blocks, ``inline`` for text) and its
+writer side by side, sharing ``syntax``'s rules."""
 
 from adfkit.formats.wiki.reader import from_wiki
 from adfkit.formats.wiki.writer import to_wiki

@@ -10,9 +10,11 @@ disagree; ``docs/wiki.md`` lists every construct.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 __all__ = [
+    "BLOCK_TAG",
     "CODE_LANGUAGES",
     "CSS_COLORS",
     "EFFECTS",
@@ -33,6 +35,10 @@ def wordy(char: str) -> bool:
     space. Both directions ask it: the reader to read, the writer to escape."""
     return char in _WORD_ASCII or (char > "\x7f" and char != "\xa0")
 
+
+BLOCK_TAG = re.compile(r"\{(code|noformat|quote|panel)(?::([^{}\n]*))?\}", re.IGNORECASE)
+"""A block macro's opening tag: ``{code}``, ``{noformat}``, ``{quote}``, ``{panel}``,
+with parameters after a colon; such a macro may start anywhere on a line."""
 
 EFFECTS: Mapping[str, tuple[str, dict[str, str] | None]] = {
     "*": ("strong", None),
