@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from adfkit.formats.html import from_html, to_html
     from adfkit.formats.markdown import from_markdown, to_markdown
     from adfkit.formats.text import to_text
+    from adfkit.formats.wiki import from_wiki, to_wiki
     from adfkit.tree import Mark, Node, from_json
     from adfkit.validator import is_valid, iter_errors, validate
 
@@ -31,11 +32,13 @@ __all__ = [
     "from_html",
     "from_json",
     "from_markdown",
+    "from_wiki",
     "is_valid",
     "iter_errors",
     "to_html",
     "to_markdown",
     "to_text",
+    "to_wiki",
     "validate",
 ]
 __version__ = "0.2.0"  # the one place: pyproject.toml reads it (tool.setuptools.dynamic)
@@ -52,6 +55,8 @@ _HOMES = {
     "from_html": "adfkit.formats.html.reader",
     "to_html": "adfkit.formats.html.writer",
     "to_text": "adfkit.formats.text",
+    "from_wiki": "adfkit.formats.wiki.reader",
+    "to_wiki": "adfkit.formats.wiki.writer",
     "InvalidDocument": "adfkit.errors",
     "ValidationError": "adfkit.errors",
     "is_valid": "adfkit.validator",

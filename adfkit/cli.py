@@ -13,11 +13,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import click
 
 from adfkit import __version__
+from adfkit import formats as _formats
 
 __all__ = ["main"]
 
@@ -285,13 +286,26 @@ def _write_output(text: str, output: str | None) -> None:
         sys.exit(2)
 
 
+_FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML", "wiki": "wiki markup", "adf": "ADF JSON"}
+_EXTENSIONS = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".wiki": "wiki",
+    ".jira": "wiki",
+}
+
+
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.option(
     "--from",
     "source_format",
-    type=click.Choice(["markdown", "html"]),
-    help="Input format (default: from the file extension; standard input is Markdown).",
+    type=click.Choice(sorted(_formats.READERS)),
+    help="Input format (default: from the file extension, else guessed from the text).",
 )
 @click.option(
     "-o",
@@ -305,7 +319,14 @@ def _write_output(text: str, output: str | None) -> None:
     "mentions",
     multiple=True,
     metavar="NAME=ACCOUNT_ID",
-    help="Turn @NAME into a mention (repeatable).",
+    help="Turn @NAME (Markdown) or [~NAME] (wiki) into a mention (repeatable).",
+)
+@click.option(
+    "--attachment",
+    "attachments",
+    multiple=True,
+    metavar="NAME=MEDIA_ID",
+    help="Wiki: the media id of an attached file, for !NAME! images (repeatable).",
 )
 @click.option("--hard-breaks", is_flag=True, help="A newline inside a paragraph is a line break.")
 @click.option("--no-alerts", is_flag=True, help="Keep > [!NOTE] quotes as quotes, not panels.")
@@ -317,53 +338,96 @@ def convert(
     output: str | None,
     pretty: bool,
     mentions: Sequence[str],
+    attachments: Sequence[str],
     hard_breaks: bool,
     no_alerts: bool,
     no_details: bool,
     no_emoji: bool,
 ) -> None:
-    """Convert SOURCE (Markdown or HTML; '-' is standard input) to an ADF document (JSON)."""
-    from adfkit.formats.html import from_html
-    from adfkit.formats.markdown import from_markdown
-
+    """Convert SOURCE (Markdown, HTML or Jira wiki markup; '-' is standard input) to an
+    ADF document (JSON). Without --from, the file extension says the format; standard
+    input and other files are guessed, and the guess is shown on standard error."""
+    mapping = _pairs(mentions, "NAME=ACCOUNT_ID", "--mention")
+    mapping = {name.lstrip("@"): account for name, account in mapping.items()}
+    media = _pairs(attachments, "NAME=MEDIA_ID", "--attachment")
+    shown = "<stdin>" if source == "-" else source
     kind = source_format or _format_of(source)
+    data = _read_bytes(source)
     if kind is None:
-        raise click.BadParameter(
-            f"cannot tell the format of {source!r} from its extension; use --from",
-            param_hint="SOURCE",
-        )
-    mapping: dict[str, str] = {}
-    for entry in mentions:
-        name, sep, account = entry.partition("=")
-        if not sep or not name.strip() or not account.strip():
-            raise click.BadParameter(
-                f"expected NAME=ACCOUNT_ID, got {entry!r}", param_hint="--mention"
-            )
-        mapping[name.strip().lstrip("@")] = account.strip()
+        kind = _formats.sniff(data[:_SNIFF_BYTES].decode("utf-8", errors="replace"))
+        what = "standard input" if source == "-" else source
+        name = _FORMAT_NAMES.get(kind, kind)
+        click.echo(f"adfkit: reading {what} as {name} (use --from to choose)", err=True)
     if kind == "html":
         # Bytes go to the parser as they are: an HTML file may declare its own encoding.
-        doc = from_html(_read_bytes(source))
+        doc = _formats.reader("html")(data)
     else:
-        _shown, text = _read_input(source)
-        doc = from_markdown(
-            text,
-            alerts=not no_alerts,
-            details=not no_details,
-            emoji=not no_emoji,
-            mentions=mapping,
-            hard_breaks=hard_breaks,
-        )
+        text = _decoded(shown, data)
+        if kind == "adf":
+            doc = _checked_adf(shown, text)
+        elif kind == "markdown":
+            doc = _formats.reader("markdown")(
+                text,
+                alerts=not no_alerts,
+                details=not no_details,
+                emoji=not no_emoji,
+                mentions=mapping,
+                hard_breaks=hard_breaks,
+            )
+        elif kind == "wiki":
+            doc = _formats.reader("wiki")(text, mentions=mapping, media=media)
+        else:
+            doc = _formats.reader(kind)(text)
     rendered = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None)
     _write_output(rendered + "\n", output)
 
 
+_SNIFF_BYTES = 1 << 16  # the start of a text says what it is
+
+
+def _pairs(entries: Sequence[str], shape: str, option: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for entry in entries:
+        name, sep, value = entry.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise click.BadParameter(f"expected {shape}, got {entry!r}", param_hint=option)
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def _decoded(shown: str, data: bytes) -> str:
+    from adfkit import jsonfile
+
+    try:
+        return jsonfile.decode(data)
+    except jsonfile.MalformedJson as exc:
+        click.echo(f"{shown}:{exc.line}:{exc.col}: {exc.message}", err=True)
+        sys.exit(1)
+
+
+def _checked_adf(shown: str, text: str) -> Any:
+    """An ADF document given to ``convert``: passed through once it is valid."""
+    from adfkit import jsonfile
+    from adfkit.validator import iter_errors
+
+    try:
+        value, _dupes = jsonfile.load(text)
+    except jsonfile.MalformedJson as exc:
+        click.echo(f"{shown}:{exc.line}:{exc.col}: malformed JSON: {exc.message}", err=True)
+        sys.exit(1)
+    errors = list(iter_errors(value))
+    for error in errors:
+        click.echo(f"{shown}:{error.path}: {error.code}: {error.message}", err=True)
+    if errors:
+        sys.exit(1)
+    return value
+
+
 def _format_of(name: str) -> str | None:
+    """The format a file's extension names, or None (standard input, ``.txt``)."""
     if name == "-":
-        return "markdown"
-    suffix = Path(name).suffix.lower()
-    formats = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown"}
-    formats |= {".html": "html", ".htm": "html", ".xhtml": "html"}
-    return formats.get(suffix)
+        return None
+    return _EXTENSIONS.get(Path(name).suffix.lower())
 
 
 @main.command()
@@ -371,7 +435,7 @@ def _format_of(name: str) -> str | None:
 @click.option(
     "--to",
     "target",
-    type=click.Choice(["markdown", "text", "html"]),  # the keys of formats.WRITERS
+    type=click.Choice(sorted(_formats.WRITERS)),
     default="markdown",
     show_default=True,
 )
@@ -385,7 +449,8 @@ def _format_of(name: str) -> str | None:
     "--pointer", default="", metavar="POINTER", help="Render the document at this JSON Pointer."
 )
 def render(source: str, target: str, output: str | None, pointer: str) -> None:
-    """Render the ADF document in SOURCE ('-' is standard input) as Markdown, text or HTML."""
+    """Render the ADF document in SOURCE ('-' is standard input) as Markdown, text, HTML
+    or Jira wiki markup."""
     from adfkit import formats, jsonfile
     from adfkit.pointer import resolve, split_pointer
     from adfkit.validator import iter_errors

@@ -40,6 +40,14 @@ with atheris.instrument_imports(include=["adfkit", "mistune"]):
     )
     from test_validate_api import test_arbitrary_json_never_raises_and_every_path_resolves
     from test_validate_fastpath import test_fast_path_and_explainer_agree_on_mutated_documents
+    from test_wiki import (
+        test_arbitrary_text_converts_to_valid_adf as test_arbitrary_text_converts_to_valid_wiki_adf,
+    )
+    from test_wiki import (
+        test_generated_wiki_converts_to_valid_adf,
+        test_to_wiki_writes_any_valid_document_and_reads_back_valid,
+        test_wiki_round_trip_is_exact_on_the_expressible_subset,
+    )
 
     import adfkit.validator  # noqa: F401  (instrumented for coverage)
 
@@ -56,6 +64,10 @@ HARNESSES = {
     "html-fixtures": test_spliced_fixture_pages_convert_to_valid_adf,
     "html-sources": test_pieces_of_real_sources_convert_to_valid_adf,
     "html-writer": test_any_valid_document_renders_to_html_that_reads_back_valid,
+    "wiki-text": test_arbitrary_text_converts_to_valid_wiki_adf,
+    "wiki-generated": test_generated_wiki_converts_to_valid_adf,
+    "wiki-writer": test_to_wiki_writes_any_valid_document_and_reads_back_valid,
+    "wiki-round-trip": test_wiki_round_trip_is_exact_on_the_expressible_subset,
 }
 
 

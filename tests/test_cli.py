@@ -270,7 +270,7 @@ def test_convert_reads_stdin_and_options_turn_features_off() -> None:
 
 def test_convert_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     assert _run("convert", str(tmp_path / "missing.md")).returncode == 2
-    assert _run("convert", str(_write(tmp_path, "notes.txt", "x"))).returncode == 2
+    assert _run("convert", str(_write(tmp_path, "notes.txt", "x"))).returncode == 0  # sniffed
     assert _run("convert", "--mention", "nobody", "-", stdin=b"x").returncode == 2
     bad = tmp_path / "latin1.md"
     bad.write_bytes(b"caf\xe9")

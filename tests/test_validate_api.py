@@ -36,11 +36,13 @@ def test_public_api_is_pinned() -> None:
         "from_html",
         "from_json",
         "from_markdown",
+        "from_wiki",
         "is_valid",
         "iter_errors",
         "to_html",
         "to_markdown",
         "to_text",
+        "to_wiki",
         "validate",
     ]
     for name in adfkit.__all__:

@@ -6,6 +6,7 @@ quirk is seen by both directions::
 
     formats/markdown/  reader.py (mistune's tokens -> ADF)  writer.py (ADF -> GFM)
     formats/html/      reader.py (lxml's events -> ADF)     writer.py (ADF -> safe HTML)
+    formats/wiki/      reader.py (Jira wiki markup -> ADF)  writer.py (ADF -> wiki markup)
     formats/text.py                                         to_text (Markdown's layout, no syntax)
 
 Every reader ends in ``adfkit.repair`` and the validator, so its output is valid ADF by
@@ -26,18 +27,20 @@ __all__ = ["READERS", "WRITERS", "reader", "sniff", "writer"]
 READERS: dict[str, str] = {
     "markdown": "adfkit.formats.markdown.reader:from_markdown",
     "html": "adfkit.formats.html.reader:from_html",
+    "wiki": "adfkit.formats.wiki.reader:from_wiki",
 }
 """Format name -> ``module:function`` of its reader, imported on first use."""
 
 WRITERS: dict[str, str] = {
     "markdown": "adfkit.formats.markdown.writer:to_markdown",
     "html": "adfkit.formats.html.writer:to_html",
+    "wiki": "adfkit.formats.wiki.writer:to_wiki",
     "text": "adfkit.formats.text:to_text",
 }
 """Format name -> ``module:function`` of its writer, imported on first use."""
 
 _HTML_START = re.compile(r"\s*<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!DOCTYPE|!--)", re.IGNORECASE)
-_JSON_OBJECT = re.compile(r"\s*\{")
+_JSON_OBJECT = re.compile(r'\s*\{\s*(?:"|\})')  # {"type": ...}, not {quote}
 
 
 def _load(table: dict[str, str], name: str) -> Callable[..., Any]:
@@ -59,10 +62,45 @@ def writer(name: str) -> Callable[[dict[str, Any]], str]:
 def sniff(text: str) -> str:
     """The format a text most likely is, for input that names none (standard input, a
     string given to the Jira client): ``"adf"`` for a JSON object, ``"html"`` when it
-    starts with a tag, a doctype or a comment, else ``"markdown"``, the format that
-    reads any text. A caller that knows the format says so and never asks."""
+    starts with a tag, a doctype or a comment, ``"wiki"`` on clear signs of Jira wiki
+    markup and none of Markdown, else ``"markdown"``, the format that reads any text.
+    A caller that knows the format says so and never asks."""
     if _JSON_OBJECT.match(text):
         return "adf"
     if _HTML_START.match(text):
         return "html"
+    head = text[:_SNIFF_CHARS]
+    wiki = sum(1 for sign in _WIKI_SIGNS if sign.search(head))
+    markdown = sum(1 for sign in _MARKDOWN_SIGNS if sign.search(head))
+    # Conservative: a Markdown document that mentions "{code}" once stays Markdown.
+    if wiki and (not markdown or wiki > markdown + 1):
+        return "wiki"
     return "markdown"
+
+
+_SNIFF_CHARS = 1 << 16
+_WIKI_SIGNS = tuple(
+    re.compile(pattern, re.MULTILINE)
+    for pattern in (
+        r"^[ \t]*h[1-6]\. ",  # h1. heading
+        r"^[ \t]*bq\. ",  # bq. quote
+        r"\{(?:code|noformat|panel|quote)(?::[^{}\n]*)?\}",  # block macros
+        r"\{color:[^{}\n]+\}",
+        r"^[ \t]*\|\|[^|\n]+\|\|",  # ||header||row||
+        r"\[[^\[\]|\n]+\|(?:https?|mailto|ftp)[^\[\]\n]*\]",  # [text|url]
+        r"\[~(?:accountid:)?[^\[\]\s]+\]",  # [~mention]
+        r"!\S+\.(?:png|jpe?g|gif|svg)(?:\|[^!\n]*)?!",  # !image.png!
+    )
+)
+_MARKDOWN_SIGNS = tuple(
+    re.compile(pattern, re.MULTILINE)
+    for pattern in (
+        r"^#{1,6} ",  # # heading
+        r"^[ \t]*(?:```|~~~)",  # fenced code
+        r"\[[^\[\]\n]*\]\([^()\s]*\)",  # [text](url)
+        r"\*\*[^*\n]+\*\*",  # **bold**
+        r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|",  # | --- | table rule
+        r"`[^`\n]+`",  # `code`
+        r"^> ",  # > quote
+    )
+)
