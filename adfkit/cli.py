@@ -47,8 +47,16 @@ class _LazyGroup(click.Group):
     """
 
     lazy: ClassVar[dict[str, tuple[str, str, str]]] = {
-        "jira": ("adfkit.jira.cli", "jira", "Jira Cloud: login, sites, fields, create, sandbox."),
-        "demo": ("adfkit.demo", "demo", "The whole Jira Cloud flow offline, against the sandbox."),
+        "jira": (
+            "adfkit.jira.cli",
+            "jira",
+            "Jira Cloud: login, sites, fields; create, show, edit, comment, attach, transition.",
+        ),
+        "demo": (
+            "adfkit.demo",
+            "demo",
+            "Run the whole Jira Cloud flow against a local sandbox, printing each step.",
+        ),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -345,8 +353,10 @@ def convert(
     no_emoji: bool,
 ) -> None:
     """Convert SOURCE (Markdown, HTML or Jira wiki markup; '-' is standard input) to an
-    ADF document (JSON). Without --from, the file extension says the format; standard
-    input and other files are guessed, and the guess is shown on standard error."""
+    ADF document (JSON).
+
+    Without --from, the file extension says the format; standard input and other files
+    are guessed, and the guess is shown on standard error."""
     mapping = _pairs(mentions, "NAME=ACCOUNT_ID", "--mention")
     mapping = {name.lstrip("@"): account for name, account in mapping.items()}
     media = _pairs(attachments, "NAME=MEDIA_ID", "--attachment")

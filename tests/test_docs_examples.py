@@ -94,10 +94,21 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+UNHURRIED = """\
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("docs", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("docs")
+"""
+
+
 def _run_test_module(code: str, where: Path, name: str) -> str:
     """Run ``code`` as a pytest module in ``where``; its summary line."""
     module = where / f"test_{name}.py"
     module.write_text(code)
+    # The example is judged on what it asserts, not on how fast this shared machine
+    # generates data: Hypothesis' too-slow health check is off for its session.
+    (where / "conftest.py").write_text(UNHURRIED)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", module.name],
         capture_output=True,
