@@ -13,19 +13,24 @@ then finds nothing), but must never accept an invalid one; the property tests in
 ``tests/test_validate_fastpath.py`` hold the two together.
 
 The walk is iterative, so any nesting depth gets a verdict rather than a
-RecursionError, and cyclic Python structures are reported rather than looped over.
+RecursionError, and a Python structure that contains itself gets one ``CYCLE`` error
+where it comes back. Errors carry lazy pointers (``adfkit.pointer.Pointer`` over the
+walk's parent links), so an error costs the same at depth 100,000 as at depth 1 until
+its path is read, and ``validate`` keeps at most ``max_errors`` of them. The resource
+contract is in ``docs/resources.md``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache, lru_cache
+from itertools import islice
 from typing import Any, Final
 
-from adfkit.errors import InvalidDocument, ValidationError
-from adfkit.pointer import escape
+from adfkit.errors import InvalidDocument, Text, ValidationError
+from adfkit.pointer import Pointer
 from adfkit.spec import (
     MARKS,
     NODES,
@@ -37,7 +42,11 @@ from adfkit.spec import (
     ValueSpec,
 )
 
-__all__ = ["is_valid", "iter_errors", "validate"]
+__all__ = ["MAX_ERRORS", "is_valid", "iter_errors", "validate"]
+
+MAX_ERRORS: Final = 1000
+"""How many errors ``validate()`` (and ``adfkit validate``, per file) keeps by default;
+the rest are counted, not kept (``docs/validation.md``, "How many errors")."""
 
 MarkAlternatives = tuple[frozenset[str], ...]
 """The mark sets a node may carry where it stands; ``None`` where the parent does not
@@ -96,6 +105,11 @@ def _names(items: object) -> str:
     return ", ".join(names) if names else "none"
 
 
+def _at(path: Text, token: str | int) -> Pointer:
+    """``path`` one step further down, as a lazy pointer (text only when read)."""
+    return Pointer.of(path) / token
+
+
 def _is_number(value: object) -> bool:
     return type(value) is int or type(value) is float
 
@@ -143,7 +157,7 @@ def _url_problem(url: str) -> str | None:
 
 
 def _value_errors(
-    value: object, spec: ValueSpec, path: str, name: str
+    value: object, spec: ValueSpec, path: Text, name: str
 ) -> Iterator[ValidationError]:
     """Errors of one attribute (or ``version``/``text``) value against its spec."""
     if spec.kind == "any":
@@ -227,7 +241,7 @@ def _value_errors(
             )
         if spec.items is not None:
             for i, item in enumerate(value):
-                yield from _value_errors(item, spec.items, f"{path}/{i}", f"{name}[{i}]")
+                yield from _value_errors(item, spec.items, _at(path, i), f"{name}[{i}]")
         return
     if isinstance(value, dict):
         if spec.properties is None:  # an object of any shape, but still JSON
@@ -263,7 +277,7 @@ def _object_errors(
     obj: Mapping[object, object],
     properties: Mapping[str, ValueSpec],
     required: frozenset[str],
-    path: str,
+    path: Text,
     owner: str,
 ) -> Iterator[ValidationError]:
     """Errors of a closed object (an ``attrs`` or a structured attribute value)."""
@@ -271,22 +285,28 @@ def _object_errors(
         if key not in properties:
             yield ValidationError(
                 "UNKNOWN_ATTRIBUTE",
-                f"{path}/{escape(str(key))}",
+                _at(path, str(key)),
                 f"{owner} has no attribute {_describe(key)}; allowed: {_names(properties)}",
             )
     for key in sorted(required - obj.keys()):
         yield ValidationError("MISSING_ATTRIBUTE", path, f"{owner} requires the attribute `{key}`")
     for key, spec in properties.items():
         if key in obj:
-            yield from _value_errors(obj[key], spec, f"{path}/{escape(key)}", key)
+            yield from _value_errors(obj[key], spec, _at(path, key), key)
 
 
-def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationError]:
+def _json_errors(value: object, path: Text, name: str) -> Iterator[ValidationError]:
     """Errors in an opaque JSON value (extension parameters, card data): anything that
-    JSON cannot carry. Iterative, and safe on self-referencing structures."""
-    stack: list[tuple[object, str, tuple[int, ...]]] = [(value, path, ())]
+    JSON cannot carry. Iterative and linear at any depth; a structure that contains
+    itself is reported once, where it comes back, and not entered again."""
+    # Each entry: (value, its pointer, its depth). ``open_ids`` holds the containers on
+    # the way down to the current one (``open_path`` in order, one per depth), so
+    # "contains itself" is a set lookup, not a walk up the chain.
+    stack: list[tuple[object, Text, int]] = [(value, path, 0)]
+    open_path: list[int] = []
+    open_ids: set[int] = set()
     while stack:
-        item, where, ancestors = stack.pop()
+        item, where, depth = stack.pop()
         if item is None or type(item) is bool or type(item) is int:
             continue
         if isinstance(item, str):
@@ -299,13 +319,16 @@ def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationErro
                     "NOT_FINITE", where, f"`{name}` holds {item!r}, which JSON cannot carry"
                 )
         elif isinstance(item, list | dict):
-            if id(item) in ancestors:
+            while len(open_path) > depth:
+                open_ids.discard(open_path.pop())
+            if id(item) in open_ids:
                 yield ValidationError("CYCLE", where, f"`{name}` contains itself")
                 continue
-            inner = (*ancestors, id(item))
+            open_path.append(id(item))
+            open_ids.add(id(item))
             if isinstance(item, list):
                 for i in range(len(item) - 1, -1, -1):
-                    stack.append((item[i], f"{where}/{i}", inner))
+                    stack.append((item[i], _at(where, i), depth + 1))
             else:
                 for key in reversed(list(item)):
                     if not isinstance(key, str):
@@ -318,7 +341,7 @@ def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationErro
                         yield ValidationError(
                             "INVALID_STRING", where, f"a key in `{name}` {problem}"
                         )
-                    stack.append((item[key], f"{where}/{escape(key)}", inner))
+                    stack.append((item[key], _at(where, key), depth + 1))
         else:
             yield ValidationError(
                 "WRONG_TYPE", where, f"`{name}` holds {_describe(item)}, which is not JSON"
@@ -326,7 +349,7 @@ def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationErro
 
 
 def _attrs_errors(
-    attrs: object, alternatives: Sequence[AttrsSpec], path: str, owner: str
+    attrs: object, alternatives: Sequence[AttrsSpec], path: Text, owner: str
 ) -> Iterator[ValidationError]:
     """Errors of an ``attrs`` value against one or several allowed shapes."""
     if not isinstance(attrs, dict):
@@ -360,7 +383,7 @@ def _attrs_errors(
 
 
 def _marks_errors(
-    marks: object, alternatives: MarkAlternatives | None, path: str, owner: str
+    marks: object, alternatives: MarkAlternatives | None, path: Text, owner: str
 ) -> Iterator[ValidationError]:
     """Errors of a node's ``marks`` array where the node stands."""
     if not isinstance(marks, list):
@@ -380,7 +403,7 @@ def _marks_errors(
     seen: list[tuple[str, object, int]] = []
     clashed = False
     for i, mark in enumerate(marks):
-        mpath = f"{path}/{i}"
+        mpath = _at(path, i)
         if not isinstance(mark, dict):
             yield ValidationError(
                 "NOT_A_MARK", mpath, f"expected a mark object; found {_describe(mark)}"
@@ -405,12 +428,12 @@ def _marks_errors(
             if key not in _MARK_KEYS or (key == "attrs" and not mspec.attrs):
                 yield ValidationError(
                     "UNKNOWN_PROPERTY",
-                    f"{mpath}/{escape(str(key))}",
+                    _at(mpath, str(key)),
                     f"mark `{mtype}` has no property {_describe(key)}",
                 )
         if "attrs" in mark and mspec.attrs:
             yield from _attrs_errors(
-                mark["attrs"], mspec.attrs, f"{mpath}/attrs", f"mark `{mtype}`"
+                mark["attrs"], mspec.attrs, _at(mpath, "attrs"), f"mark `{mtype}`"
             )
         elif mspec.attrs_required:
             yield ValidationError("MISSING_PROPERTY", mpath, f"mark `{mtype}` requires `attrs`")
@@ -421,7 +444,7 @@ def _marks_errors(
                 other_attrs == mark.get("attrs") or mtype in mspec.excludes
             ):
                 yield ValidationError(
-                    "DUPLICATE_MARK", mpath, f"`{mtype}` is already applied at {path}/{j}"
+                    "DUPLICATE_MARK", mpath, (f"`{mtype}` is already applied at ", _at(path, j))
                 )
                 clashed = True
                 break
@@ -431,7 +454,7 @@ def _marks_errors(
                 yield ValidationError(
                     "MARKS_CONFLICT",
                     mpath,
-                    f"`{mtype}` cannot be combined with `{other_type}` ({path}/{j})",
+                    (f"`{mtype}` cannot be combined with `{other_type}` (", _at(path, j), ")"),
                 )
                 clashed = True
                 break
@@ -444,7 +467,11 @@ def _marks_errors(
                 yield ValidationError(
                     "MARKS_CONFLICT",
                     mpath,
-                    f"`{mtype}` cannot be combined with `{other_type}` ({path}/{j}) on {owner}",
+                    (
+                        f"`{mtype}` cannot be combined with `{other_type}` (",
+                        _at(path, j),
+                        f") on {owner}",
+                    ),
                 )
                 clashed = True
                 break
@@ -466,7 +493,7 @@ def _node_errors(
     spec: NodeSpec,
     alts: MarkAlternatives | None,
     parent: str | None,
-    path: str,
+    path: Text,
 ) -> Iterator[ValidationError]:
     """Every problem of one node's own properties and of its list of children (child
     types, counts, positions). Children's insides are the walker's business."""
@@ -477,24 +504,24 @@ def _node_errors(
         if key not in keys:
             yield ValidationError(
                 "UNKNOWN_PROPERTY",
-                f"{path}/{escape(str(key))}",
+                _at(path, str(key)),
                 f"{owner} has no property {_describe(key)}; allowed: {_names(keys)}",
             )
     for key in sorted(spec.required - node.keys()):
         yield ValidationError("MISSING_PROPERTY", path, f"{owner} requires `{key}`")
     for key, vspec in spec.properties.items():
         if key in node:
-            yield from _value_errors(node[key], vspec, f"{path}/{key}", key)
+            yield from _value_errors(node[key], vspec, _at(path, key), key)
     if spec.attrs and "attrs" in node:
-        yield from _attrs_errors(node["attrs"], spec.attrs, f"{path}/attrs", owner)
+        yield from _attrs_errors(node["attrs"], spec.attrs, _at(path, "attrs"), owner)
     if "marks" in node and spec.marks:  # without spec.marks, `marks` is an unknown property
         where = f"{owner} inside `{parent}`" if parent else owner
-        yield from _marks_errors(node["marks"], alts, f"{path}/marks", where)
+        yield from _marks_errors(node["marks"], alts, _at(path, "marks"), where)
     if spec.content is not None and "content" in node:
-        yield from _content_errors(node["content"], spec, f"{path}/content")
+        yield from _content_errors(node["content"], spec, _at(path, "content"))
 
 
-def _content_errors(content: object, spec: NodeSpec, path: str) -> Iterator[ValidationError]:
+def _content_errors(content: object, spec: NodeSpec, path: Text) -> Iterator[ValidationError]:
     cspec = spec.content
     assert cspec is not None
     owner = f"`{spec.type}`"
@@ -520,7 +547,7 @@ def _content_errors(content: object, spec: NodeSpec, path: str) -> Iterator[Vali
 
 
 def _child_errors(
-    child: object, index: int, spec: NodeSpec, path: str
+    child: object, index: int, spec: NodeSpec, path: Text
 ) -> Iterator[ValidationError]:
     """Whether child ``index`` may stand where it stands in ``spec``'s content. Reported
     when the walk reaches the child, so errors come in document order."""
@@ -550,7 +577,7 @@ def _child_errors(
         )
 
 
-def _unknown_node(node: Mapping[object, object], path: str) -> ValidationError:
+def _unknown_node(node: Mapping[object, object], path: Text) -> ValidationError:
     if "type" not in node:
         return ValidationError("MISSING_TYPE", path, "node has no `type`")
     return ValidationError(
@@ -581,7 +608,6 @@ _INLINE_BLOCKS: Final = frozenset(
     and not s.content.prefix
     and all(NODES[c].content is None for c in s.content.children)
 )
-_CYCLE_CHECK_EVERY: Final = 4096  # levels of nesting between checks for a cycle
 _COMBOS: dict[tuple[MarkAlternatives, tuple[str, ...]], bool] = {}
 
 
@@ -734,14 +760,30 @@ _Frame = tuple[Any, "NodeSpec | None", "MarkAlternatives | None", Any, int, int]
 # spec is None for a child its parent found misplaced or not a node (see _walk).
 
 
-def _pointer(frame: _Frame) -> str:
-    """The JSON Pointer of a frame's node, built on the way up."""
-    indices: list[int] = []
-    f: _Frame = frame
-    while f[3] is not None:
-        indices.append(f[4])
-        f = f[3]
-    return "".join(f"/content/{i}" for i in reversed(indices))
+class _NodePointer(Pointer):
+    """The pointer of a frame's node: the frame chain is read only when the text is
+    wanted, so an error costs one small object however deep its node is."""
+
+    __slots__ = ("_frame",)
+
+    def __init__(self, frame: _Frame) -> None:
+        super().__init__(None, "")
+        self._frame = frame
+
+    def _known(self) -> str | None:
+        if self._text is None:
+            indices: list[int] = []
+            f: _Frame = self._frame
+            while f[3] is not None:
+                indices.append(f[4])
+                f = f[3]
+            self._text = "".join(f"/content/{i}" for i in reversed(indices))
+            self._frame = None  # type: ignore[assignment]  # the chain is no longer needed
+        return self._text
+
+
+def _pointer(frame: _Frame) -> Pointer:
+    return _NodePointer(frame)
 
 
 def iter_errors(doc: object) -> Iterator[ValidationError]:
@@ -766,15 +808,24 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
     if rtype != ROOT_TYPE:
         yield ValidationError("ROOT_NOT_DOC", "", f"the root must be a `doc` node; found `{rtype}`")
     stack: list[_Frame] = [(doc, NODES[rtype], (), None, 0, 0)]
+    # The nodes on the way down to the current frame, one per depth (``open_path``) and
+    # as a set: a node met again among its own ancestors is a cycle, reported once.
+    open_path: list[int] = []
+    open_ids: set[int] = set()
     plain = _PLAIN
     leaves = _LEAVES
     inline_blocks = _INLINE_BLOCKS
     nodes = NODES
     missing = _MISSING
-    every = _CYCLE_CHECK_EVERY
     while stack:
         frame = stack.pop()
         node, spec, alts, parent, index, depth = frame
+        while len(open_path) > depth:
+            open_ids.discard(open_path.pop())
+        if id(node) in open_ids:
+            ntype = node.get("type")
+            yield ValidationError("CYCLE", _pointer(frame), f"`{ntype}` contains itself")
+            continue
         if spec is None:
             # A child the parent's loop found misplaced (or not a node): say so here,
             # in document order, then check it as far as its type is known.
@@ -802,9 +853,8 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
         ):
             yield from _node_errors(node, spec, alts, _parent_type(frame), _pointer(frame))
         depth += 1
-        if depth % every == 0 and _on_a_cycle(frame):
-            yield ValidationError("CYCLE", _pointer(frame), f"`{spec.type}` contains itself")
-            continue
+        open_path.append(id(node))
+        open_ids.add(id(node))
         allowed = cspec.children
         prefix = cspec.prefix
         child_marks = cspec.child_marks
@@ -882,23 +932,6 @@ def _inline_block_ok(node: dict[Any, Any], spec: NodeSpec, alts: MarkAlternative
     return True
 
 
-def _on_a_cycle(frame: _Frame) -> bool:
-    """Whether the chain of frames above ``frame`` passes the same node twice.
-
-    Run only every ``_CYCLE_CHECK_EVERY`` levels: a structure that contains itself
-    grows the chain without end, so it is caught at the next check, while ordinary
-    documents never pay for the bookkeeping.
-    """
-    seen: set[int] = set()
-    f: _Frame | None = frame
-    while f is not None:
-        if id(f[0]) in seen:
-            return True
-        seen.add(id(f[0]))
-        f = f[3]
-    return False
-
-
 def _parent_type(frame: _Frame) -> str | None:
     parent = frame[3]
     return None if parent is None else parent[1].type
@@ -909,8 +942,30 @@ def is_valid(doc: object) -> bool:
     return next(iter_errors(doc), None) is None
 
 
-def validate(doc: object) -> None:
-    """Raise ``InvalidDocument`` carrying every error if ``doc`` is not valid ADF."""
-    errors = list(iter_errors(doc))
-    if errors:
-        raise InvalidDocument(errors)
+def collect(
+    errors: Iterable[ValidationError], max_errors: int | None
+) -> tuple[list[ValidationError], int]:
+    """The first ``max_errors`` of ``errors`` (all of them for None) and how many more
+    there were. The rest are counted, not kept: their pointers are never built."""
+    kept: list[ValidationError] = []
+    if max_errors is None:
+        kept.extend(errors)
+        return kept, 0
+    if max_errors < 0:
+        raise ValueError(f"max_errors must be at least 0 or None; got {max_errors}")
+    iterator = iter(errors)
+    kept.extend(islice(iterator, max_errors))
+    return kept, sum(1 for _ in iterator)
+
+
+def validate(doc: object, *, max_errors: int | None = MAX_ERRORS) -> None:
+    """Raise ``InvalidDocument`` if ``doc`` is not valid ADF.
+
+    The exception's ``errors`` holds the first ``max_errors`` problems (default
+    ``MAX_ERRORS``; None keeps them all) and ``omitted`` counts the others, so that a
+    hostile document with an error at each of 100,000 levels costs memory for the few
+    that are kept (``docs/resources.md``).
+    """
+    errors, omitted = collect(iter_errors(doc), max_errors)
+    if errors or omitted:
+        raise InvalidDocument(errors, omitted)
