@@ -9,8 +9,10 @@ file.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -22,7 +24,13 @@ from adfkit import __version__
 __all__ = ["main"]
 
 Format = Literal["text", "json", "github"]
-_LOCATE_LIMIT = 1000  # errors per file given a line number; locating is a scan per error
+MAX_ERRORS = 1000  # the validator's default (adfkit.validator.MAX_ERRORS), kept light here
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest input any command reads by default (``--max-bytes``, ``$ADFKIT_MAX_BYTES``).
+64 MiB is far beyond any issue description Jira stores (32,767 characters) and keeps
+a mistaken ``/dev/zero`` or log file from filling memory. ``docs/resources.md``."""
+MAX_BYTES_ENV = "ADFKIT_MAX_BYTES"
+_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +91,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",
@@ -98,8 +106,25 @@ def main() -> None:
     metavar="POINTER",
     help="Validate the document at this JSON Pointer (e.g. /fields/description).",
 )
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=MAX_ERRORS,
+    show_default=True,
+    help="Show at most this many errors per file (0: all); the rest are counted.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=0),
+    default=MAX_BYTES,
+    show_default=True,
+    envvar=MAX_BYTES_ENV,
+    help=f"Refuse a file larger than this (also ${MAX_BYTES_ENV}, for every command).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
-def validate(files: Sequence[str], fmt: Format, pointer: str, quiet: bool) -> None:
+def validate(
+    files: Sequence[str], fmt: Format, pointer: str, max_errors: int, max_bytes: int, quiet: bool
+) -> None:
     """Check ADF documents in FILES (or standard input, also as '-')."""
     from adfkit.pointer import split_pointer
 
@@ -109,83 +134,134 @@ def validate(files: Sequence[str], fmt: Format, pointer: str, quiet: bool) -> No
         raise click.BadParameter(str(exc), param_hint="--pointer") from None
     names = list(files) or ["-"]
     problems: list[Problem] = []
-    unreadable = invalid = 0
+    unreadable = invalid = omitted = 0
     for name in names:
-        found = list(_check_file(name, pointer, locate=fmt != "text"))
+        found, more = _check_file(
+            name, pointer, locate=fmt != "text", max_errors=max_errors or None, max_bytes=max_bytes
+        )
         problems.extend(found)
+        omitted += more
         if any(p.code == "UNREADABLE" for p in found):
             unreadable += 1
-        elif found:
+        elif found or more:
             invalid += 1
+        if more and not quiet:
+            shown = "<stdin>" if name == "-" else name
+            click.echo(
+                f"{shown}: and {more} more error{'s' if more != 1 else ''} "
+                "(raise --max-errors to see them)",
+                err=True,
+            )
     _emit(problems, fmt)
     if not quiet and fmt == "text":
         checked = len(names)
         noun = "file" if checked == 1 else "files"
-        if not problems:
+        total = len(problems) + omitted
+        if not total:
             click.echo(f"adfkit: {checked} {noun} valid", err=True)
         else:
             click.echo(
                 f"adfkit: {invalid + unreadable} of {checked} {noun} failed "
-                f"({len(problems)} problem{'s' if len(problems) != 1 else ''})",
+                f"({total} problem{'s' if total != 1 else ''})",
                 err=True,
             )
     sys.exit(2 if unreadable else 1 if invalid else 0)
 
 
-def _check_file(name: str, pointer: str, *, locate: bool) -> Iterator[Problem]:
+def _check_file(
+    name: str, pointer: str, *, locate: bool, max_errors: int | None, max_bytes: int
+) -> tuple[list[Problem], int]:
+    """The problems of one file (at most ``max_errors`` ADF errors; None: all) and how
+    many more ADF errors it has."""
     from adfkit import jsonfile
     from adfkit.pointer import escape, resolve
-    from adfkit.validator import iter_errors
+    from adfkit.validator import collect, iter_errors
 
     shown = "<stdin>" if name == "-" else name
     try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except OSError as exc:
-        yield Problem(shown, "UNREADABLE", f"cannot read: {exc.strerror or exc}")
-        return
+        data = _read_limited(name, max_bytes)
+    except _Unreadable as exc:
+        return [Problem(shown, "UNREADABLE", str(exc))], 0
     try:
         text = jsonfile.decode(data)
-        value, dupes = jsonfile.load(text)
+        parsed = jsonfile.parse(text)
     except jsonfile.MalformedJson as exc:
-        yield Problem(
+        problem = Problem(
             shown, "MALFORMED_JSON", f"malformed JSON: {exc.message}", None, exc.line, exc.col
         )
-        return
-    for dupe in dupes:
-        if dupe.path == pointer or dupe.path.startswith(pointer + "/") or not pointer:
-            path = f"{dupe.path}/{escape(dupe.key)}"
-            problem = Problem(
-                shown,
-                "DUPLICATE_KEY",
-                f"the key {dupe.key!r} appears more than once in this object; "
-                "JSON keeps only the last value",
-                path,
+        return [problem], 0
+    del data
+
+    def inside(path: str) -> bool:
+        return not pointer or path == pointer or path.startswith(pointer + "/")
+
+    problems: list[Problem] = []
+    wanted: list[tuple[int, int]] = []  # (index in problems, occurrence) to locate
+    for dupe in parsed.duplicates:
+        if inside(dupe.path):
+            wanted.append((len(problems), 1))
+            problems.append(
+                Problem(
+                    shown,
+                    "DUPLICATE_KEY",
+                    f"the key {dupe.key!r} appears more than once in this object; "
+                    "JSON keeps only the last value",
+                    f"{dupe.path}/{escape(dupe.key)}",
+                )
             )
-            yield _located(problem, text, locate, occurrence=1)
+    too_big = {big.path for big in parsed.out_of_range if inside(big.path)}
+    for big in parsed.out_of_range:
+        if big.path in too_big:
+            problems.append(
+                Problem(
+                    shown,
+                    "NUMBER_OUT_OF_RANGE",
+                    f"the number {big.literal} is beyond the range of a 64-bit float, "
+                    "which is how Jira reads numbers",
+                    big.path,
+                    big.line,
+                    big.col,
+                )
+            )
     try:
-        doc = resolve(value, pointer)
+        doc = resolve(parsed.value, pointer)
     except KeyError as exc:
-        yield Problem(
-            shown,
-            "POINTER_NOT_FOUND",
-            f"nothing at {exc.args[0]} (from --pointer {pointer})",
-            pointer,
+        problems.append(
+            Problem(
+                shown,
+                "POINTER_NOT_FOUND",
+                f"nothing at {exc.args[0]} (from --pointer {pointer})",
+                pointer,
+            )
         )
-        return
-    for n, error in enumerate(iter_errors(doc)):
-        problem = Problem(shown, error.code, error.message, pointer + error.path)
-        yield _located(problem, text, locate and n < _LOCATE_LIMIT)
+        return problems, 0
+    # An out-of-range number reads as infinity; its NOT_FINITE error would say "not JSON".
+    errors = (
+        e for e in iter_errors(doc) if not (e.code == "NOT_FINITE" and pointer + e.path in too_big)
+    )
+    kept, omitted = collect(errors, max_errors)
+    for error in kept:
+        wanted.append((len(problems), 0))
+        problems.append(Problem(shown, error.code, error.message, pointer + error.path))
+    if locate and wanted:
+        problems = _located(problems, wanted, text)
+    return problems, omitted
 
 
-def _located(problem: Problem, text: str, locate: bool, *, occurrence: int = 0) -> Problem:
-    if not locate or problem.path is None:
-        return problem
-    from adfkit.jsonfile import locate as find
+def _located(problems: list[Problem], wanted: list[tuple[int, int]], text: str) -> list[Problem]:
+    """``problems`` with the line and column of the wanted ones: one pass over ``text``
+    for all of them, however many there are."""
+    from adfkit.jsonfile import locate_many
 
-    where = find(text, problem.path, occurrence=occurrence)
-    if where is None:
-        return problem
-    return Problem(problem.file, problem.code, problem.message, problem.path, *where)
+    keys = [(problems[i].path or "", occurrence) for i, occurrence in wanted]
+    places = locate_many(text, keys)
+    out = list(problems)
+    for (i, _occurrence), key in zip(wanted, keys, strict=True):
+        where = places.get(key)
+        if where is not None:
+            p = problems[i]
+            out[i] = Problem(p.file, p.code, p.message, p.path, *where)
+    return out
 
 
 def _emit(problems: list[Problem], fmt: Format) -> None:
@@ -232,17 +308,101 @@ def _gh_prop(value: str) -> str:
     return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+class _Unreadable(Exception):
+    """Input that cannot be read; the message is one line, without the file's name."""
+
+
+def _max_bytes_default() -> int:
+    raw = os.environ.get(MAX_BYTES_ENV, "")
+    try:
+        return int(raw) if raw.strip() else MAX_BYTES
+    except ValueError:
+        click.echo(f"adfkit: ${MAX_BYTES_ENV} must be a number of bytes; got {raw!r}", err=True)
+        sys.exit(2)
+
+
+def _read_limited(name: str, max_bytes: int | None = None) -> bytes:
+    """The bytes of a file or of standard input ('-'), at most ``max_bytes`` of them
+    (default ``MAX_BYTES`` or ``$ADFKIT_MAX_BYTES``), read in bounded chunks.
+
+    Only regular files and pipes are read: a directory, a device (``/dev/zero`` would
+    never end), a socket, and a FIFO that nobody writes to (opening it must not wait
+    for a writer) are refused with ``_Unreadable``, as is anything larger than the
+    limit; nothing beyond the limit plus one chunk is ever read.
+    """
+    limit = _max_bytes_default() if max_bytes is None else max_bytes
+    if name == "-":
+        return _read_stream(sys.stdin.buffer.fileno(), limit)
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise _Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        mode = info.st_mode
+        first = b""
+        if stat.S_ISDIR(mode):
+            raise _Unreadable("cannot read: Is a directory")
+        if stat.S_ISREG(mode):
+            if info.st_size > limit:
+                raise _Unreadable(_too_large(limit))
+        elif stat.S_ISFIFO(mode):
+            first = _first_fifo_chunk(fd)
+        else:
+            kind = "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
+            raise _Unreadable(f"cannot read: {kind}; give a file, a pipe or '-'")
+        _set_blocking(fd)
+        return _read_stream(fd, limit, first)
+    finally:
+        os.close(fd)
+
+
+def _first_fifo_chunk(fd: int) -> bytes:
+    """The first bytes of a FIFO opened without blocking, or ``_Unreadable`` if nobody
+    writes to it: a read then answers at once, end of file when there is no writer,
+    "try again" when a writer has not written yet (the caller then waits for it)."""
+    try:
+        chunk = os.read(fd, _CHUNK)
+    except BlockingIOError:
+        return b""
+    if not chunk:
+        raise _Unreadable("cannot read: a FIFO with no writer (nothing to read)")
+    return chunk
+
+
+def _set_blocking(fd: int) -> None:
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+
+
+def _read_stream(fd: int, limit: int, first: bytes = b"") -> bytes:
+    chunks = [first]
+    size = len(first)
+    if size > limit:
+        raise _Unreadable(_too_large(limit))
+    while True:
+        chunk = os.read(fd, min(_CHUNK, limit - size + 1))
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise _Unreadable(_too_large(limit))
+        chunks.append(chunk)
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"cannot read: larger than {limit:,} bytes "
+        f"(raise the limit with --max-bytes or ${MAX_BYTES_ENV})"
+    )
+
+
 def _read_input(name: str) -> tuple[str, str]:
     """(shown name, text) of a file or standard input; a usage-level error if it
     cannot be read or is not UTF-8."""
     from adfkit import jsonfile
 
-    shown = "<stdin>" if name == "-" else name
-    try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except OSError as exc:
-        click.echo(f"{shown}: cannot read: {exc.strerror or exc}", err=True)
-        sys.exit(2)
+    shown, data = _shown_and_bytes(name)
     try:
         return shown, jsonfile.decode(data)
     except jsonfile.MalformedJson as exc:
@@ -251,11 +411,15 @@ def _read_input(name: str) -> tuple[str, str]:
 
 
 def _read_bytes(name: str) -> bytes:
+    return _shown_and_bytes(name)[1]
+
+
+def _shown_and_bytes(name: str) -> tuple[str, bytes]:
     shown = "<stdin>" if name == "-" else name
     try:
-        return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except OSError as exc:
-        click.echo(f"{shown}: cannot read: {exc.strerror or exc}", err=True)
+        return shown, _read_limited(name)
+    except _Unreadable as exc:
+        click.echo(f"{shown}: {exc}", err=True)
         sys.exit(2)
 
 
@@ -339,7 +503,9 @@ def convert(
             mentions=mapping,
             hard_breaks=hard_breaks,
         )
-    rendered = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None)
+    from adfkit.jsonfile import dumps  # any depth: json.dumps recurses
+
+    rendered = dumps(doc, indent=2 if pretty else None)
     _write_output(rendered + "\n", output)
 
 
