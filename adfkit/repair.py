@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Generator, Iterable
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from adfkit.spec import MARKS, NODES
@@ -402,7 +402,7 @@ def _fit_marks(marks: list[Json], parent: str, ntype: str) -> list[Json]:
     return [marks[i] for i in keep]
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: mark type tuples come from the input
 def _marks_to_keep(parent: str, ntype: str, types: tuple[str, ...]) -> tuple[int, ...]:
     """Indices (in their original order) of the mark types kept; a pure function of
     its arguments, so converting a large document decides each combination once."""

@@ -382,6 +382,19 @@ def _attrs_errors(
     yield from results[best]
 
 
+_SCALARS: Final = (str, int, float, bool, type(None))
+
+
+def _frozen_attrs(attrs: object) -> object:
+    """A dictionary key equal (by ``==``) exactly when the attribute values are, or None
+    for values holding arrays or objects (compared one by one; rare and invalid)."""
+    if type(attrs) in _SCALARS:
+        return ("value", attrs)
+    if type(attrs) is dict and all(type(v) in _SCALARS for v in attrs.values()):
+        return ("object", frozenset(attrs.items()))
+    return None
+
+
 def _marks_errors(
     marks: object, alternatives: MarkAlternatives | None, path: Text, owner: str
 ) -> Iterator[ValidationError]:
@@ -401,6 +414,9 @@ def _marks_errors(
         return
     allowed = frozenset().union(*alternatives) if alternatives is not None else None
     seen: list[tuple[str, object, int]] = []
+    first_of_type: dict[str, int] = {}  # mark type -> index of its first mark
+    same_attrs: dict[tuple[str, object], int] = {}  # (type, attrs as a key) -> first index
+    unfrozen: dict[str, list[tuple[object, int]]] = {}  # attrs that cannot be a key
     clashed = False
     for i, mark in enumerate(marks):
         mpath = _at(path, i)
@@ -439,42 +455,62 @@ def _marks_errors(
             yield ValidationError("MISSING_PROPERTY", mpath, f"mark `{mtype}` requires `attrs`")
         if misplaced:
             continue  # one error per mark: it cannot conflict where it cannot be at all
-        for other_type, other_attrs, j in seen:
-            if other_type == mtype and (
-                other_attrs == mark.get("attrs") or mtype in mspec.excludes
-            ):
-                yield ValidationError(
-                    "DUPLICATE_MARK", mpath, (f"`{mtype}` is already applied at ", _at(path, j))
-                )
-                clashed = True
-                break
-            if other_type != mtype and (
-                other_type in mspec.excludes or mtype in MARKS[other_type].excludes
-            ):
-                yield ValidationError(
-                    "MARKS_CONFLICT",
-                    mpath,
-                    (f"`{mtype}` cannot be combined with `{other_type}` (", _at(path, j), ")"),
-                )
-                clashed = True
-                break
-            if (
+        # The first earlier mark this one clashes with, found by lookups rather than
+        # by comparing it with every earlier mark (quadratic for a text carrying
+        # thousands of annotations, which may repeat): a clash with another type
+        # depends on the types only, so the first mark of each type stands for all.
+        attrs = mark.get("attrs")
+        j = -1
+        if mtype in first_of_type:
+            if mtype in mspec.excludes:
+                j = first_of_type[mtype]
+            else:
+                key = _frozen_attrs(attrs)
+                if key is not None:
+                    j = same_attrs.get((mtype, key), -1)
+                else:
+                    j = next((k for a, k in unfrozen.get(mtype, ()) if a == attrs), -1)
+        clash = "DUPLICATE_MARK" if j >= 0 else ""
+        other_type = ""
+        for t, k in first_of_type.items():
+            if t == mtype or (j >= 0 and k > j):
+                continue
+            if t in mspec.excludes or mtype in MARKS[t].excludes:
+                j, clash, other_type = k, "excludes", t
+            elif (
                 alternatives is not None
-                and other_type in allowed  # type: ignore[operator]
+                and t in allowed  # type: ignore[operator]
                 and mtype in allowed  # type: ignore[operator]
-                and not any({mtype, other_type} <= alt for alt in alternatives)
+                and not any({mtype, t} <= alt for alt in alternatives)
             ):
-                yield ValidationError(
-                    "MARKS_CONFLICT",
-                    mpath,
-                    (
-                        f"`{mtype}` cannot be combined with `{other_type}` (",
-                        _at(path, j),
-                        f") on {owner}",
-                    ),
-                )
-                clashed = True
-                break
+                j, clash, other_type = k, "together", t
+        if clash == "DUPLICATE_MARK":
+            yield ValidationError(
+                "DUPLICATE_MARK", mpath, (f"`{mtype}` is already applied at ", _at(path, j))
+            )
+        elif clash == "excludes":
+            yield ValidationError(
+                "MARKS_CONFLICT",
+                mpath,
+                (f"`{mtype}` cannot be combined with `{other_type}` (", _at(path, j), ")"),
+            )
+        elif clash == "together":
+            yield ValidationError(
+                "MARKS_CONFLICT",
+                mpath,
+                (
+                    f"`{mtype}` cannot be combined with `{other_type}` (",
+                    _at(path, j),
+                    f") on {owner}",
+                ),
+            )
+        clashed = clashed or bool(clash)
+        first_of_type.setdefault(mtype, i)
+        key = _frozen_attrs(attrs)
+        if key is not None:
+            same_attrs.setdefault((mtype, key), i)
+        else:
+            unfrozen.setdefault(mtype, []).append((attrs, i))
         seen.append((mtype, mark.get("attrs"), i))
     if alternatives and not clashed and len(seen) == len(marks) and len(seen) > 2:
         # Pairs may each fit an alternative while the whole set fits none.
