@@ -129,8 +129,18 @@ def _string_problem(value: str) -> str | None:
 _CONTROL: Final = re.compile(r"[\x00-\x20\x7f]")
 
 
-@lru_cache(maxsize=4096)
 def _url_problem(url: str) -> str | None:
+    # Cached for the short URLs documents repeat; a long one is checked afresh, so the
+    # cache never holds megabytes of some earlier input's strings.
+    return _short_url_problem(url) if len(url) <= 2048 else _url_verdict(url)
+
+
+@lru_cache(maxsize=4096)
+def _short_url_problem(url: str) -> str | None:
+    return _url_verdict(url)
+
+
+def _url_verdict(url: str) -> str | None:
     """Why ``url`` is not safe to put behind a link, or None.
 
     Atlassian's check tests its allow-list line by line (its regexes carry the
