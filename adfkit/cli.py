@@ -30,6 +30,8 @@ MAX_BYTES = 64 * 1024 * 1024
 64 MiB is far beyond any issue description Jira stores (32,767 characters) and keeps
 a mistaken ``/dev/zero`` or log file from filling memory. ``docs/resources.md``."""
 MAX_BYTES_ENV = "ADFKIT_MAX_BYTES"
+_SHOWN_BYTES_PER_BYTE = 16  # error text shown per byte of input, at most (plus the minimum)
+_SHOWN_BYTES_MIN = 1 << 20
 _CHUNK = 1 << 16
 
 
@@ -136,7 +138,7 @@ def validate(
     problems: list[Problem] = []
     unreadable = invalid = omitted = 0
     for name in names:
-        found, more = _check_file(
+        found, more, cut = _check_file(
             name, pointer, locate=fmt != "text", max_errors=max_errors or None, max_bytes=max_bytes
         )
         problems.extend(found)
@@ -147,10 +149,14 @@ def validate(
             invalid += 1
         if more and not quiet:
             shown = "<stdin>" if name == "-" else name
+            why = (
+                f"their pointers would print more than {_SHOWN_BYTES_PER_BYTE} bytes per byte "
+                "of input; use --pointer to look deeper"
+                if cut
+                else "raise --max-errors to see them"
+            )
             click.echo(
-                f"{shown}: and {more} more error{'s' if more != 1 else ''} "
-                "(raise --max-errors to see them)",
-                err=True,
+                f"{shown}: and {more} more error{'s' if more != 1 else ''} ({why})", err=True
             )
     _emit(problems, fmt)
     if not quiet and fmt == "text":
@@ -170,9 +176,9 @@ def validate(
 
 def _check_file(
     name: str, pointer: str, *, locate: bool, max_errors: int | None, max_bytes: int
-) -> tuple[list[Problem], int]:
-    """The problems of one file (at most ``max_errors`` ADF errors; None: all) and how
-    many more ADF errors it has."""
+) -> tuple[list[Problem], int, bool]:
+    """The problems of one file (at most ``max_errors`` ADF errors; None: all), how
+    many more ADF errors it has, and whether the size of their text cut the list."""
     from adfkit import jsonfile
     from adfkit.pointer import escape, resolve
     from adfkit.validator import collect, iter_errors
@@ -181,7 +187,7 @@ def _check_file(
     try:
         data = _read_limited(name, max_bytes)
     except _Unreadable as exc:
-        return [Problem(shown, "UNREADABLE", str(exc))], 0
+        return [Problem(shown, "UNREADABLE", str(exc))], 0, False
     try:
         text = jsonfile.decode(data)
         parsed = jsonfile.parse(text)
@@ -189,7 +195,7 @@ def _check_file(
         problem = Problem(
             shown, "MALFORMED_JSON", f"malformed JSON: {exc.message}", None, exc.line, exc.col
         )
-        return [problem], 0
+        return [problem], 0, False
     del data
 
     def inside(path: str) -> bool:
@@ -234,18 +240,27 @@ def _check_file(
                 pointer,
             )
         )
-        return problems, 0
+        return problems, 0, False
     # An out-of-range number reads as infinity; its NOT_FINITE error would say "not JSON".
     errors = (
         e for e in iter_errors(doc) if not (e.code == "NOT_FINITE" and pointer + e.path in too_big)
     )
     kept, omitted = collect(errors, max_errors)
-    for error in kept:
+    cut = False
+    # A pointer is as long as its depth: errors deep in a deep file would print far
+    # more than the file holds. Past this budget they are counted, not shown.
+    budget = _SHOWN_BYTES_PER_BYTE * len(text) + _SHOWN_BYTES_MIN
+    for n, error in enumerate(kept):
+        budget -= len(error.path) + len(error.message)
+        if budget < 0 and n:
+            omitted += len(kept) - n
+            cut = True
+            break
         wanted.append((len(problems), 0))
         problems.append(Problem(shown, error.code, error.message, pointer + error.path))
     if locate and wanted:
         problems = _located(problems, wanted, text)
-    return problems, omitted
+    return problems, omitted, cut
 
 
 def _located(problems: list[Problem], wanted: list[tuple[int, int]], text: str) -> list[Problem]:

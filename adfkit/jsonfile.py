@@ -112,6 +112,24 @@ def _skip_ws(text: str, pos: int) -> int:
     return _WS.match(text, pos).end()  # type: ignore[union-attr]  # a '*' pattern always matches
 
 
+_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _skip_container(text: str, pos: int) -> int:
+    """Just past the array or object starting at ``pos`` (or the end of a text that
+    breaks off), without reading it: strings and brackets only, one regex step each."""
+    depth = 0
+    for match in _STRUCTURE.finditer(text, pos):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == 0:
+                return match.end()
+    return len(text)
+
+
 def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -227,10 +245,11 @@ class _Open:
 
 @dataclass(slots=True)
 class _Trie:
-    """Pointers to find, token by token; ``hits`` holds the occurrences wanted here."""
+    """Pointers to find, token by token; ``hits`` maps the occurrences wanted here to
+    the pointer as it was asked for (so that finding one builds no pointer text)."""
 
     kids: dict[str, _Trie] = field(default_factory=dict)
-    hits: set[int] = field(default_factory=set)
+    hits: dict[int, str] = field(default_factory=dict)
 
 
 class _Reader:
@@ -246,7 +265,7 @@ class _Reader:
         self.wanted = wanted
         self.dupes: list[DuplicateKey] = []
         self.big: list[tuple[Pointer, str, int]] = []
-        self.found_at: list[tuple[Pointer, int, int]] = []
+        self.found_at: list[tuple[int, str, int]] = []  # (offset, pointer, occurrence)
 
     def read(self) -> Parsed:
         text = self.text
@@ -255,7 +274,7 @@ class _Reader:
         stack: list[_Open] = []
         root: list[object] = []
         if self.wanted is not None and 0 in self.wanted.hits:
-            self.found_at.append((Pointer.of(""), 0, pos))
+            self.found_at.append((pos, self.wanted.hits[0], 0))
         want_value = True
         while True:
             if want_value:
@@ -336,7 +355,7 @@ class _Reader:
                     occurrence = top.counts.get(top.key, 0)
                     top.counts[top.key] = occurrence + 1
                 if wanted is not None and occurrence in wanted.hits:
-                    self.found_at.append((top.pointer / token, occurrence, pos))
+                    self.found_at.append((pos, wanted.hits[occurrence], occurrence))
                 if occurrence:
                     wanted = None  # deeper tokens follow the first occurrence, as locate does
         elif self.wanted is not None:
@@ -344,6 +363,8 @@ class _Reader:
         value: object
         if char == '"':
             value, pos = self._string(pos)
+        elif (char == "{" or char == "[") and self.wanted is not None and wanted is None:
+            value, pos = None, _skip_container(text, pos)  # finding, and nothing in there
         elif char == "{" or char == "[":
             container: dict[str, object] | list[object] = {} if char == "{" else []
             pointer = Pointer.of("") if top is None else top.pointer / token
@@ -521,13 +542,11 @@ def locate_many(
         node = trie
         for token in tokens:
             node = node.kids.setdefault(token, _Trie())
-        node.hits.add(occurrence)
+        node.hits[occurrence] = pointer
     reader = _Reader(text, trie)
     with contextlib.suppress(MalformedJson):  # what was found before the error stands
         reader.read()
-    offsets = sorted(
-        (offset, str(pointer), occurrence) for pointer, occurrence, offset in reader.found_at
-    )
+    offsets = sorted(reader.found_at)
     found: dict[tuple[str, int], tuple[int, int]] = {}
     line, line_start, done = 1, 0, 0
     for offset, pointer, occurrence in offsets:

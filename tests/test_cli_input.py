@@ -206,3 +206,27 @@ def test_convert_writes_a_document_deeper_than_json_dumps_can(tmp_path: Path) ->
         out = tmp_path / "out.json"
         out.write_text(result.stdout)
         assert _run("validate", "--quiet", str(out)).returncode == 0
+
+
+def test_errors_deep_in_a_deep_file_print_at_most_16_bytes_per_input_byte(tmp_path: Path) -> None:
+    depth, bad = 20_000, 1_000  # only the deepest 1,000 levels are invalid
+    opening = "".join(
+        '{"type":"bulletList"'
+        + (',"x":1' if i >= depth - bad else "")
+        + ',"content":[{"type":"listItem","content":['
+        for i in range(depth)
+    )
+    text = '{"type":"doc","version":1,"content":[' + opening + '{"type":"paragraph"}'
+    path = tmp_path / "deep.json"
+    path.write_text(text + "]}]}" * depth + "]}")
+    result = _run("validate", str(path))
+    assert result.returncode == 1
+    # Each pointer is 20,000 levels long: all 1,000 would print 440 MB.
+    assert len(result.stdout) <= 16 * path.stat().st_size + (1 << 20) + 500_000
+    shown = len(result.stdout.splitlines())
+    assert 0 < shown < bad
+    assert result.stderr.splitlines() == [
+        f"{path}: and {bad - shown} more errors (their pointers would print more than 16 "
+        "bytes per byte of input; use --pointer to look deeper)",
+        f"adfkit: 1 of 1 file failed ({bad} problems)",
+    ]

@@ -171,3 +171,12 @@ def test_locate_many_finds_every_pointer_in_one_pass() -> None:
     }
     assert jsonfile.locate(text, "/a/0") == (1, 8)
     assert jsonfile.locate("[1, 2", "/1") == (1, 5)  # found before the text breaks off
+
+
+def test_locate_skips_what_holds_no_wanted_pointer_strings_and_brackets_included() -> None:
+    skipped = '{"s": "a ] } \\" [ {", "t": [[{"u": "\\\\"}]]}'
+    text = f'{{"x": {skipped},\n "y": [{skipped}, 7]}}'
+    assert jsonfile.locate_many(text, [("/y/1", 0), ("/x/t/0/0/u", 0)]) == {
+        ("/y/1", 0): (2, 8 + len(skipped) + 2),
+        ("/x/t/0/0/u", 0): (1, text.index('"\\\\"') + 1),
+    }
