@@ -20,12 +20,17 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 with atheris.instrument_imports(include=["adfkit", "mistune"]):
+    from test_cli_input import test_any_bytes_get_a_verdict_and_a_documented_exit_code
     from test_html import (
         test_arbitrary_text_converts_to_valid_adf as test_arbitrary_text_converts_to_valid_html_adf,
     )
     from test_html import (
         test_generated_html_converts_to_valid_adf,
         test_spliced_fixture_pages_convert_to_valid_adf,
+    )
+    from test_jsonfile import (
+        test_dumps_is_byte_identical_to_json_dumps,
+        test_the_iterative_reader_agrees_with_json_on_any_text,
     )
     from test_markdown import (
         test_arbitrary_text_converts_to_valid_adf,
@@ -39,7 +44,9 @@ with atheris.instrument_imports(include=["adfkit", "mistune"]):
     from test_validate_api import test_arbitrary_json_never_raises_and_every_path_resolves
     from test_validate_fastpath import test_fast_path_and_explainer_agree_on_mutated_documents
 
-    import adfkit.validator  # noqa: F401  (instrumented for coverage)
+    import adfkit.cli
+    import adfkit.jsonfile
+    import adfkit.validator  # noqa: F401  (instrumented for coverage, with the two above)
 
 HARNESSES = {
     "arbitrary-json": test_arbitrary_json_never_raises_and_every_path_resolves,
@@ -52,6 +59,9 @@ HARNESSES = {
     "html-text": test_arbitrary_text_converts_to_valid_html_adf,
     "html-generated": test_generated_html_converts_to_valid_adf,
     "html-fixtures": test_spliced_fixture_pages_convert_to_valid_adf,
+    "json-dumps": test_dumps_is_byte_identical_to_json_dumps,
+    "json-reader": test_the_iterative_reader_agrees_with_json_on_any_text,
+    "cli-input": test_any_bytes_get_a_verdict_and_a_documented_exit_code,
 }
 
 

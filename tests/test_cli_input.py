@@ -9,12 +9,17 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from adfkit.cli import MAX_BYTES
+from adfkit.cli import MAX_BYTES, main
+from adfkit.strategies import documents
 
 ADFKIT = str(Path(sys.executable).parent / "adfkit")
 GOOD = {"type": "doc", "version": 1, "content": [{"type": "paragraph"}]}
@@ -230,3 +235,37 @@ def test_errors_deep_in_a_deep_file_print_at_most_16_bytes_per_input_byte(tmp_pa
         "bytes per byte of input; use --pointer to look deeper)",
         f"adfkit: 1 of 1 file failed ({bad} problems)",
     ]
+
+
+_JSONISH = st.text(alphabet='[]{}":,0123456789e.-+tnulfrsaNIy \n\\', max_size=300)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        _JSONISH.map(str.encode),
+        documents(max_depth=3, max_leaves=8).map(lambda d: json.dumps(d).encode()),
+    ),
+    st.sampled_from([None, 0, 17, 10_000]),
+    st.sampled_from(["text", "json", "github"]),
+)
+def test_any_bytes_get_a_verdict_and_a_documented_exit_code(
+    data: bytes, max_bytes: int | None, fmt: str
+) -> None:
+    """The reading path, end to end in this process: no input makes it raise."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "input.json"
+        path.write_bytes(data)
+        limit = [] if max_bytes is None else ["--max-bytes", str(max_bytes)]
+        result = CliRunner().invoke(main, ["validate", "--format", fmt, *limit, str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1, 2)
+    if max_bytes is not None and len(data) > max_bytes:
+        assert result.exit_code == 2
+    if fmt == "json":
+        assert (json.loads(result.stdout) == []) == (result.exit_code == 0)
+    elif result.exit_code == 0:
+        assert result.stdout == ""
+    elif fmt == "text":
+        assert all(line.startswith(f"{path}:") for line in result.stdout.splitlines())
