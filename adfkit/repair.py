@@ -212,13 +212,7 @@ class _Repairer:
         """``node`` (a container) made valid inside ``parent``: usually one node; pieces
         of it with hoisted nodes between them when some of its children must leave it."""
         ntype = node["type"]
-        node = dict(node)
-        if "marks" in node:
-            marks = _fit_marks(node["marks"] or [], parent, ntype)
-            if marks:
-                node["marks"] = marks
-            else:
-                del node["marks"]
+        node = _own_marks_fitted(node, parent)
         fitted = _merge_text((yield self.fit(ntype, list(node.get("content") or []))))
         runs: list[Any] = [[]]
         for item in fitted:
@@ -274,14 +268,19 @@ def _repair_leaf(node: Json, parent: str) -> list[Any]:
         if marks:
             out["marks"] = marks
         return [out]
+    return [_own_marks_fitted(node, parent)]
+
+
+def _own_marks_fitted(node: Json, parent: str) -> Json:
+    """A copy of ``node`` keeping the marks it may carry in ``parent`` (none: no key)."""
     node = dict(node)
     if "marks" in node:
-        marks = _fit_marks(node["marks"] or [], parent, ntype)
+        marks = _fit_marks(node["marks"] or [], parent, node["type"])
         if marks:
             node["marks"] = marks
         else:
             del node["marks"]
-    return [node]
+    return node
 
 
 def _complete(node: Json) -> list[Any]:
