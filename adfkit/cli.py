@@ -15,11 +15,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import click
 
 from adfkit import __version__
+
+if TYPE_CHECKING:
+    from adfkit.jsonfile import DuplicateKey
+    from adfkit.pointer import Pointer
 
 __all__ = ["main"]
 
@@ -181,7 +185,7 @@ def _check_file(
     many more ADF errors it has, and whether the size of their text cut the list."""
     from adfkit import jsonfile
     from adfkit.pointer import escape, resolve
-    from adfkit.validator import collect, iter_errors
+    from adfkit.validator import iter_errors
 
     shown = "<stdin>" if name == "-" else name
     try:
@@ -198,69 +202,113 @@ def _check_file(
         return [problem], 0, False
     del data
 
-    def inside(path: str) -> bool:
-        return not pointer or path == pointer or path.startswith(pointer + "/")
-
-    problems: list[Problem] = []
-    wanted: list[tuple[int, int]] = []  # (index in problems, occurrence) to locate
+    shower = _Shower(shown, max_errors, _SHOWN_BYTES_PER_BYTE * len(text) + _SHOWN_BYTES_MIN)
+    inside = _Within(pointer)
     for dupe in parsed.duplicates:
-        if inside(dupe.path):
-            wanted.append((len(problems), 1))
-            problems.append(
-                Problem(
-                    shown,
-                    "DUPLICATE_KEY",
-                    f"the key {dupe.key!r} appears more than once in this object; "
-                    "JSON keeps only the last value",
-                    f"{dupe.path}/{escape(dupe.key)}",
-                )
+        if shower.full():
+            shower.omitted += 1  # counted (wherever it is), its pointer never built
+        elif inside(dupe):
+            message = (
+                f"the key {dupe.key!r} appears more than once in this object; "
+                "JSON keeps only the last value"
             )
-    too_big = {big.path for big in parsed.out_of_range if inside(big.path)}
-    for big in parsed.out_of_range:
-        if big.path in too_big:
-            problems.append(
-                Problem(
-                    shown,
-                    "NUMBER_OUT_OF_RANGE",
-                    f"the number {big.literal} is beyond the range of a 64-bit float, "
-                    "which is how Jira reads numbers",
-                    big.path,
-                    big.line,
-                    big.col,
-                )
-            )
+            shower.offer("DUPLICATE_KEY", message, f"{dupe.path}/{escape(dupe.key)}", 1)
     try:
         doc = resolve(parsed.value, pointer)
     except KeyError as exc:
-        problems.append(
-            Problem(
-                shown,
-                "POINTER_NOT_FOUND",
-                f"nothing at {exc.args[0]} (from --pointer {pointer})",
-                pointer,
-            )
-        )
-        return problems, 0, False
-    # An out-of-range number reads as infinity; its NOT_FINITE error would say "not JSON".
-    errors = (
-        e for e in iter_errors(doc) if not (e.code == "NOT_FINITE" and pointer + e.path in too_big)
-    )
-    kept, omitted = collect(errors, max_errors)
-    cut = False
-    # A pointer is as long as its depth: errors deep in a deep file would print far
-    # more than the file holds. Past this budget they are counted, not shown.
-    budget = _SHOWN_BYTES_PER_BYTE * len(text) + _SHOWN_BYTES_MIN
-    for n, error in enumerate(kept):
-        budget -= len(error.path) + len(error.message)
-        if budget < 0 and n:
-            omitted += len(kept) - n
-            cut = True
-            break
-        wanted.append((len(problems), 0))
-        problems.append(Problem(shown, error.code, error.message, pointer + error.path))
-    if locate and wanted:
-        problems = _located(problems, wanted, text)
-    return problems, omitted, cut
+        message = f"nothing at {exc.args[0]} (from --pointer {pointer})"
+        shower.offer("POINTER_NOT_FOUND", message, pointer)
+        return shower.problems, shower.omitted, shower.cut
+    for error in iter_errors(doc):
+        if shower.full():
+            shower.omitted += 1  # counted, its pointer never built
+            continue
+        code, message = error.code, error.message
+        if code == "NOT_FINITE":
+            # In a file, an infinity can only be a number too large to read (NaN and
+            # Infinity are not JSON): say so, rather than "not JSON".
+            literal = parsed.literal_of(resolve(doc, error.path))
+            if literal is not None:
+                code = "NUMBER_OUT_OF_RANGE"
+                message = (
+                    f"the number {literal} is beyond the range of a 64-bit float, "
+                    "which is how Jira reads numbers"
+                )
+        shower.offer(code, message, pointer + error.path)
+    problems = shower.problems
+    if locate and shower.wanted:
+        problems = _located(problems, shower.wanted, text)
+    return problems, shower.omitted, shower.cut
+
+
+class _Shower:
+    """The problems of one file that are shown: at most ``max_errors`` (None: all),
+    and at most ``budget`` characters of pointers and messages (a pointer is as long as
+    its node is deep, so errors deep in a deep file would print far more than the file
+    holds). The rest are counted; their pointers are never built."""
+
+    def __init__(self, file: str, max_errors: int | None, budget: int) -> None:
+        self.file = file
+        self.max_errors = max_errors
+        self.budget = budget
+        self.problems: list[Problem] = []
+        self.wanted: list[tuple[int, int]] = []  # (index in problems, occurrence) to locate
+        self.omitted = 0
+        self.cut = False  # whether the budget, not max_errors, stopped the list
+
+    def full(self) -> bool:
+        return self.cut or (self.max_errors is not None and len(self.problems) >= self.max_errors)
+
+    def offer(self, code: str, message: str, where: str, occurrence: int = 0) -> None:
+        """Show this problem, or count it; callers ask ``full()`` before building
+        ``where``, so that what is only counted costs no pointer text."""
+        if self.full():
+            self.omitted += 1
+            return
+        self.budget -= len(where) + len(message)
+        if self.budget < 0 and self.problems:
+            self.cut = True
+            self.omitted += 1
+            return
+        self.wanted.append((len(self.problems), occurrence))
+        self.problems.append(Problem(self.file, code, message, where))
+
+
+class _Within:
+    """Whether a found place lies at or under ``--pointer``, deciding each link of the
+    places' shared pointer chains once: many places deep in one file cost their number
+    plus the file's depth, not their number times it."""
+
+    def __init__(self, pointer: str) -> None:
+        from adfkit.pointer import split_pointer
+
+        self.pointer = pointer
+        self.tokens = split_pointer(pointer)
+        self.memo: dict[int, tuple[Pointer, int, bool]] = {}  # id -> (link, depth, on track)
+
+    def __call__(self, found: DuplicateKey) -> bool:
+        k = len(self.tokens)
+        if not k:
+            return True
+        chain: list[Pointer] = []
+        node = found.pointer
+        while id(node) not in self.memo:
+            parent = node.parent
+            if parent is None:  # the root of the chain
+                if str(node):  # a literal pointer text: compare the text
+                    path = found.path
+                    return path == self.pointer or path.startswith(self.pointer + "/")
+                self.memo[id(node)] = (node, 0, True)
+                break
+            chain.append(node)
+            node = parent
+        _node, depth, ok = self.memo[id(node)]
+        for link in reversed(chain):
+            depth += 1
+            if depth <= k:
+                ok = ok and link.token == self.tokens[depth - 1]
+            self.memo[id(link)] = (link, depth, ok)
+        return ok and depth >= k
 
 
 def _located(problems: list[Problem], wanted: list[tuple[int, int]], text: str) -> list[Problem]:

@@ -76,23 +76,67 @@ class MalformedJson(ValueError):
         self.col = col
 
 
-@dataclass(frozen=True, slots=True)
-class DuplicateKey:
-    """An object in the input that names ``key`` more than once (JSON keeps the last)."""
+class _Found:
+    """Something found at a place in the input; ``path`` (its JSON Pointer) is made text
+    when first read: a file can hold many such places, each as deep as the file."""
 
-    path: str
-    key: str
+    __slots__ = ("_path",)
+    _FIELDS: tuple[str, ...] = ("path",)
+
+    def __init__(self, path: str | Pointer) -> None:
+        self._path = path
+
+    @property
+    def path(self) -> str:
+        if not isinstance(self._path, str):
+            self._path = str(self._path)
+        return self._path
+
+    @property
+    def pointer(self) -> Pointer:
+        """The place as a ``Pointer`` (its chain of steps, without building text)."""
+        return Pointer.of(self._path)
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Found) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(self._FIELDS, self._fields(), strict=True))
+        return f"{type(self).__name__}({shown})"
 
 
-@dataclass(frozen=True, slots=True)
-class OutOfRange:
+class DuplicateKey(_Found):
+    """An object in the input (at ``path``) that names ``key`` more than once (JSON keeps
+    the last)."""
+
+    __slots__ = ("key",)
+    _FIELDS = ("path", "key")
+
+    def __init__(self, path: str | Pointer, key: str) -> None:
+        super().__init__(path)
+        self.key = key
+
+
+class OutOfRange(_Found):
     """A number in the input beyond what a reader can hold (see the module docstring),
     read as a signed infinity. ``literal`` is how it is written, shortened if long."""
 
-    path: str
-    literal: str
-    line: int
-    col: int
+    __slots__ = ("col", "line", "literal")
+    _FIELDS = ("path", "literal", "line", "col")
+
+    def __init__(self, path: str | Pointer, literal: str, line: int, col: int) -> None:
+        super().__init__(path)
+        self.literal = literal
+        self.line = line
+        self.col = col
 
 
 @dataclass(slots=True)
@@ -102,6 +146,12 @@ class Parsed:
     value: object
     duplicates: list[DuplicateKey] = field(default_factory=list)
     out_of_range: list[OutOfRange] = field(default_factory=list)
+    _literals: dict[int, str] = field(default_factory=dict, repr=False)
+
+    def literal_of(self, number: object) -> str | None:
+        """How an out-of-range number in ``value`` was written (the object itself, as
+        found in ``value``), or None for any other value."""
+        return self._literals.get(id(number)) if isinstance(number, float) else None
 
 
 class _Unusual(Exception):
@@ -134,6 +184,21 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     col = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, col
+
+
+def _positions(text: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """Line and column of each of ``offsets`` (in increasing order): one pass over the
+    text for all of them, where ``_position`` for each would count from the start."""
+    places: list[tuple[int, int]] = []
+    line, line_start, done = 1, 0, 0
+    for offset in offsets:
+        newlines = text.count("\n", done, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", done, offset) + 1
+        done = offset
+        places.append((line, offset - line_start + 1))
+    return places
 
 
 def _malformed(text: str, message: str, offset: int) -> MalformedJson:
@@ -216,7 +281,7 @@ def _dupe_paths(value: object, dupes: list[tuple[dict[str, object], str]]) -> li
         path, item = stack.pop()
         if isinstance(item, dict):
             for key in wanted.pop(id(item), ()):
-                found.append(DuplicateKey(str(path), key))
+                found.append(DuplicateKey(path, key))
             for key in reversed(list(item)):
                 child = item[key]
                 if isinstance(child, dict | list):
@@ -264,7 +329,7 @@ class _Reader:
         self.text = text
         self.wanted = wanted
         self.dupes: list[DuplicateKey] = []
-        self.big: list[tuple[Pointer, str, int]] = []
+        self.big: list[tuple[Pointer, str, int, float]] = []
         self.found_at: list[tuple[int, str, int]] = []  # (offset, pointer, occurrence)
 
     def read(self) -> Parsed:
@@ -312,9 +377,11 @@ class _Reader:
                 pos = self._key(pos, top)
             want_value = True
         parsed = Parsed(root[0], self.dupes)
-        for pointer, literal, offset in self.big:
+        places = _positions(text, [offset for _p, _l, offset, _n in self.big])
+        for (pointer, literal, _offset, number), place in zip(self.big, places, strict=True):
             shown = literal if len(literal) <= 40 else f"{literal[:20]}... ({len(literal)} chars)"
-            parsed.out_of_range.append(OutOfRange(str(pointer), shown, *_position(text, offset)))
+            parsed.out_of_range.append(OutOfRange(pointer, shown, *place))
+            parsed._literals[id(number)] = shown
         return parsed
 
     def _key(self, pos: int, top: _Open) -> int:
@@ -390,7 +457,7 @@ class _Reader:
             root.append(value)
         elif isinstance(top.container, dict):
             if token in top.container:
-                self.dupes.append(DuplicateKey(str(top.pointer), top.key))
+                self.dupes.append(DuplicateKey(top.pointer, top.key))
             top.container[top.key] = value
         else:
             top.container.append(value)
@@ -410,7 +477,7 @@ class _Reader:
             value = float("-inf" if literal.startswith("-") else "inf") if out else int(literal)
         if out:
             pointer = Pointer.of("") if top is None else top.pointer / token
-            self.big.append((pointer, literal, match.start()))
+            self.big.append((pointer, literal, match.start(), value))
         return value, match.end()
 
 
@@ -546,17 +613,12 @@ def locate_many(
     reader = _Reader(text, trie)
     with contextlib.suppress(MalformedJson):  # what was found before the error stands
         reader.read()
-    offsets = sorted(reader.found_at)
-    found: dict[tuple[str, int], tuple[int, int]] = {}
-    line, line_start, done = 1, 0, 0
-    for offset, pointer, occurrence in offsets:
-        newlines = text.count("\n", done, offset)
-        if newlines:
-            line += newlines
-            line_start = text.rfind("\n", done, offset) + 1
-        done = offset
-        found[(pointer, occurrence)] = (line, offset - line_start + 1)
-    return found
+    found_at = sorted(reader.found_at)
+    places = _positions(text, [offset for offset, _pointer, _occurrence in found_at])
+    return {
+        (pointer, occurrence): place
+        for (_offset, pointer, occurrence), place in zip(found_at, places, strict=True)
+    }
 
 
 def locate(text: str, pointer: str, *, occurrence: int = 0) -> tuple[int, int] | None:

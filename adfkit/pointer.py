@@ -36,6 +36,16 @@ class Pointer:
         """``pointer`` itself, or a root holding the literal pointer text."""
         return pointer if isinstance(pointer, Pointer) else cls(None, "", pointer)
 
+    @property
+    def parent(self) -> Pointer | None:
+        """The pointer one step up; None for a root (``Pointer.of(text)``)."""
+        return self._parent
+
+    @property
+    def token(self) -> str:
+        """The last step (unescaped); ``""`` for a root."""
+        return str(self._token)
+
     def __truediv__(self, token: str | int) -> Pointer:
         return Pointer(self, token)
 

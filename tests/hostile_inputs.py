@@ -72,6 +72,17 @@ def deep_arrays(n: int) -> str:
     return "[" * (n // 2) + "]" * (n // 2)
 
 
+def deep_duplicates(n: int) -> str:
+    """Objects nested as deep as the input allows, each naming a key twice."""
+    depth = max(1, n // 20)
+    return '{"d":1,"d":2,"a":' * depth + "1" + "}" * depth
+
+
+def many_out_of_range(n: int) -> str:
+    """A list of numbers no reader holds as a number (``1e400``)."""
+    return "[" + ",".join(["1e400"] * max(1, n // 6)) + "]"
+
+
 JSON_FAMILIES: dict[str, Callable[[int], str]] = {
     f.__name__.replace("_", "-"): f
     for f in (
@@ -83,6 +94,8 @@ JSON_FAMILIES: dict[str, Callable[[int], str]] = {
         many_marks,
         deep_parameters,
         deep_arrays,
+        deep_duplicates,
+        many_out_of_range,
     )
 }
 

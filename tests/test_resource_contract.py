@@ -100,6 +100,7 @@ ENTRIES: dict[str, Entry] = {
     "repair": Entry(_value, lambda doc: repair_document(doc["content"])),
     "cli-validate": Entry(_file, _cli("validate", "--quiet")),
     "cli-validate-github": Entry(_file, _cli("validate", "--quiet", "--format", "github")),
+    "cli-validate-pointer": Entry(_file, _cli("validate", "--quiet", "--pointer", "/a/a")),
 }
 
 CASES: list[tuple[str, str]] = [
@@ -128,8 +129,9 @@ CASES: list[tuple[str, str]] = [
             "deep-lists",
             "wide-paragraphs",
             "long-text",
-            "deep-parameters",
             "deep-arrays",
+            "deep-duplicates",
+            "many-out-of-range",
         )
     ),
     ("jsonfile.dumps", "deep-lists"),
@@ -142,6 +144,9 @@ CASES: list[tuple[str, str]] = [
     ("cli-validate", "wide-invalid"),
     ("cli-validate-github", "deep-lists-invalid"),
     ("cli-validate-github", "wide-invalid"),
+    ("cli-validate-github", "deep-duplicates"),
+    ("cli-validate-pointer", "deep-duplicates"),
+    ("cli-validate", "many-out-of-range"),
 ]
 
 
