@@ -396,13 +396,44 @@ _SCALARS: Final = (str, int, float, bool, type(None))
 
 
 def _frozen_attrs(attrs: object) -> object:
-    """A dictionary key equal (by ``==``) exactly when the attribute values are, or None
-    for values holding arrays or objects (compared one by one; rare and invalid)."""
+    """A dictionary key equal (by ``==``) exactly when the attribute values are, built
+    without recursion; None for what has no such key (a structure that contains
+    itself, tuples and other Python objects)."""
     if type(attrs) in _SCALARS:
         return ("value", attrs)
-    if type(attrs) is dict and all(type(v) in _SCALARS for v in attrs.values()):
-        return ("object", frozenset(attrs.items()))
-    return None
+    if type(attrs) is not dict and type(attrs) is not list:
+        return None
+    made: dict[int, object] = {}
+    open_ids: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(attrs, False)]
+    while stack:
+        item, children_done = stack.pop()
+        if children_done:
+            open_ids.discard(id(item))
+            if type(item) is dict:
+                made[id(item)] = (
+                    "object",
+                    frozenset((k, _made(v, made)) for k, v in item.items()),
+                )
+            else:
+                made[id(item)] = ("array", tuple(_made(v, made) for v in item))
+            continue
+        if id(item) in made:
+            continue
+        if id(item) in open_ids:
+            return None  # contains itself
+        open_ids.add(id(item))
+        stack.append((item, True))
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, False))
+            elif type(child) not in _SCALARS:
+                return None
+    return made[id(attrs)]
+
+
+def _made(value: object, made: dict[int, object]) -> object:
+    return made[id(value)] if type(value) is dict or type(value) is list else value
 
 
 def _marks_errors(
@@ -426,7 +457,6 @@ def _marks_errors(
     seen: list[tuple[str, object, int]] = []
     first_of_type: dict[str, int] = {}  # mark type -> index of its first mark
     same_attrs: dict[tuple[str, object], int] = {}  # (type, attrs as a key) -> first index
-    unfrozen: dict[str, list[tuple[object, int]]] = {}  # attrs that cannot be a key
     clashed = False
     for i, mark in enumerate(marks):
         mpath = _at(path, i)
@@ -470,16 +500,18 @@ def _marks_errors(
         # thousands of annotations, which may repeat): a clash with another type
         # depends on the types only, so the first mark of each type stands for all.
         attrs = mark.get("attrs")
+        # Attributes as a key; for the rare value that has none (a structure that
+        # contains itself, a tuple), the object itself: ``==`` could recurse forever.
+        key = _frozen_attrs(attrs)
+        if key is None:
+            key = ("object itself", id(attrs))
         j = -1
         if mtype in first_of_type:
-            if mtype in mspec.excludes:
-                j = first_of_type[mtype]
-            else:
-                key = _frozen_attrs(attrs)
-                if key is not None:
-                    j = same_attrs.get((mtype, key), -1)
-                else:
-                    j = next((k for a, k in unfrozen.get(mtype, ()) if a == attrs), -1)
+            j = (
+                first_of_type[mtype]
+                if mtype in mspec.excludes
+                else same_attrs.get((mtype, key), -1)
+            )
         clash = "DUPLICATE_MARK" if j >= 0 else ""
         other_type = ""
         for t, k in first_of_type.items():
@@ -516,11 +548,7 @@ def _marks_errors(
             )
         clashed = clashed or bool(clash)
         first_of_type.setdefault(mtype, i)
-        key = _frozen_attrs(attrs)
-        if key is not None:
-            same_attrs.setdefault((mtype, key), i)
-        else:
-            unfrozen.setdefault(mtype, []).append((attrs, i))
+        same_attrs.setdefault((mtype, key), i)
         seen.append((mtype, mark.get("attrs"), i))
     if alternatives and not clashed and len(seen) == len(marks) and len(seen) > 2:
         # Pairs may each fit an alternative while the whole set fits none.

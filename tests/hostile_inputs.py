@@ -59,6 +59,17 @@ def many_marks(n: int) -> str:
     )
 
 
+def many_nested_marks(n: int) -> str:
+    """One text carrying a mark per 70 bytes, each with nested (invalid) attributes:
+    duplicates are found by a key made of the whole value, not by comparing pairs."""
+    mark = '{"type":"annotation","attrs":{"id":[%d,{"n":[1]}],"annotationType":"x"}}'
+    count = max(1, n // (len(mark) + 4))
+    marks = ",".join(mark % i for i in range(count))
+    return _doc(
+        '{"type":"paragraph","content":[{"type":"text","text":"x","marks":[' + marks + "]}]}"
+    )
+
+
 def deep_parameters(n: int) -> str:
     """Extension parameters nested as deep as the input allows (opaque JSON)."""
     depth = max(1, n // 6)
@@ -92,6 +103,7 @@ JSON_FAMILIES: dict[str, Callable[[int], str]] = {
         wide_invalid,
         long_text,
         many_marks,
+        many_nested_marks,
         deep_parameters,
         deep_arrays,
         deep_duplicates,

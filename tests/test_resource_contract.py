@@ -114,6 +114,7 @@ CASES: list[tuple[str, str]] = [
             "wide-invalid",
             "long-text",
             "many-marks",
+            "many-nested-marks",
             "deep-parameters",
             "deep-arrays",
         )

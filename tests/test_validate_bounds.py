@@ -140,3 +140,32 @@ def test_errors_stay_immutable_comparable_and_picklable() -> None:
     assert ValidationError.__match_args__ == ("code", "path", "message")
     with pytest.raises(dataclasses.FrozenInstanceError):
         error.code = "X"  # type: ignore[misc]
+
+
+def test_marks_with_attributes_that_contain_themselves_get_errors_not_an_exception() -> None:
+    first: dict[str, Any] = {"id": "a"}
+    second: dict[str, Any] = {"id": "a"}
+    first["self"], second["self"] = first, second  # equal shapes; == would never end
+    marks = [{"type": "annotation", "attrs": first}, {"type": "annotation", "attrs": second}]
+    codes = [
+        e.code for e in iter_errors(_doc(_para({"type": "text", "text": "x", "marks": marks})))
+    ]
+    assert codes.count("UNKNOWN_ATTRIBUTE") == 2
+    assert "DUPLICATE_MARK" not in codes  # told apart by identity: no key for such values
+
+
+def test_repeated_annotations_are_duplicates_exactly_when_their_attributes_are_equal() -> None:
+    def marks(attrs: Callable[[int], Any], count: int) -> list[dict[str, Any]]:
+        return [{"type": "annotation", "attrs": attrs(i)} for i in range(count)]
+
+    same = {"id": "x", "annotationType": "inlineComment"}
+    doc = _doc(_para({"type": "text", "text": "x", "marks": marks(lambda i: dict(same), 3)}))
+    assert [(e.code, e.path) for e in iter_errors(doc)] == [
+        ("DUPLICATE_MARK", "/content/0/content/0/marks/1"),
+        ("DUPLICATE_MARK", "/content/0/content/0/marks/2"),
+    ]
+    nested = marks(lambda i: {"id": [i % 3, {"n": 1.0}], "annotationType": "inlineComment"}, 5)
+    doc = _doc(_para({"type": "text", "text": "x", "marks": nested}))
+    duplicates = [e.path for e in iter_errors(doc) if e.code == "DUPLICATE_MARK"]
+    # [0, {"n": 1.0}] equals [0, {"n": 1}] and so on: marks 3 and 4 repeat marks 0 and 1.
+    assert duplicates == ["/content/0/content/0/marks/3", "/content/0/content/0/marks/4"]
