@@ -1,8 +1,11 @@
 """Running recursive work on trees of any depth.
 
-Rendering and repairing walk ADF recursively, which reads clearly and is fast; a
-document nested deeper than Python's default recursion limit (valid ADF can be) then
-runs in a worker thread with a stack and a recursion limit sized for it.
+The Markdown and HTML writers still walk ADF recursively; a document nested deeper
+than Python's default recursion limit (valid ADF can be) then runs in a worker thread
+with a stack and a recursion limit sized for it. This is a stopgap, not the contract
+(``docs/resources.md``: no recursion that input depth can reach): the repair step,
+the validator, ``from_json`` and ``adfkit.jsonfile`` no longer use it, and this module
+goes once the writers are iterative too.
 """
 
 from __future__ import annotations

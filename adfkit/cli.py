@@ -10,21 +10,28 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import click
 
 from adfkit import __version__
 from adfkit import formats as _formats
+from adfkit.inputs import MAX_BYTES, MAX_BYTES_ENV, Unreadable, read_limited
+
+if TYPE_CHECKING:
+    from adfkit.jsonfile import DuplicateKey
+    from adfkit.pointer import Pointer
 
 __all__ = ["main"]
 
 Format = Literal["text", "json", "github"]
 _SUMMARY_LIMIT = 1000  # characters of a command's summary in `adfkit --help`: all of it
-_LOCATE_LIMIT = 1000  # errors per file given a line number; locating is a scan per error
+MAX_ERRORS = 1000  # the validator's default (adfkit.validator.MAX_ERRORS), kept light here
+_SHOWN_BYTES_PER_BYTE = 16  # error text shown per byte of input, at most (plus the minimum)
+_SHOWN_BYTES_MIN = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +104,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",
@@ -113,8 +120,25 @@ def main() -> None:
     metavar="POINTER",
     help="Validate the document at this JSON Pointer (e.g. /fields/description).",
 )
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=MAX_ERRORS,
+    show_default=True,
+    help="Show at most this many errors per file (0: all); the rest are counted.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=0),
+    default=MAX_BYTES,
+    show_default=True,
+    envvar=MAX_BYTES_ENV,
+    help=f"Refuse a file larger than this (also ${MAX_BYTES_ENV}, for every command).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error.")
-def validate(files: Sequence[str], fmt: Format, pointer: str, quiet: bool) -> None:
+def validate(
+    files: Sequence[str], fmt: Format, pointer: str, max_errors: int, max_bytes: int, quiet: bool
+) -> None:
     """Check ADF documents in FILES (or standard input, also as '-')."""
     from adfkit.pointer import split_pointer
 
@@ -124,83 +148,191 @@ def validate(files: Sequence[str], fmt: Format, pointer: str, quiet: bool) -> No
         raise click.BadParameter(str(exc), param_hint="--pointer") from None
     names = list(files) or ["-"]
     problems: list[Problem] = []
-    unreadable = invalid = 0
+    unreadable = invalid = omitted = 0
     for name in names:
-        found = list(_check_file(name, pointer, locate=True))
+        found, more, cut = _check_file(
+            name, pointer, locate=True, max_errors=max_errors or None, max_bytes=max_bytes
+        )
         problems.extend(found)
+        omitted += more
         if any(p.code == "UNREADABLE" for p in found):
             unreadable += 1
-        elif found:
+        elif found or more:
             invalid += 1
+        if more and not quiet:
+            shown = "<stdin>" if name == "-" else name
+            why = (
+                f"their pointers would print more than {_SHOWN_BYTES_PER_BYTE} bytes per byte "
+                "of input; use --pointer to look deeper"
+                if cut
+                else "raise --max-errors to see them"
+            )
+            click.echo(
+                f"{shown}: and {more} more error{'s' if more != 1 else ''} ({why})", err=True
+            )
     _emit(problems, fmt)
     if not quiet and fmt == "text":
         checked = len(names)
         noun = "file" if checked == 1 else "files"
-        if not problems:
+        total = len(problems) + omitted
+        if not total:
             click.echo(f"adfkit: {checked} {noun} valid", err=True)
         else:
             click.echo(
                 f"adfkit: {invalid + unreadable} of {checked} {noun} failed "
-                f"({len(problems)} problem{'s' if len(problems) != 1 else ''})",
+                f"({total} problem{'s' if total != 1 else ''})",
                 err=True,
             )
     sys.exit(2 if unreadable else 1 if invalid else 0)
 
 
-def _check_file(name: str, pointer: str, *, locate: bool) -> Iterator[Problem]:
+def _check_file(
+    name: str, pointer: str, *, locate: bool, max_errors: int | None, max_bytes: int
+) -> tuple[list[Problem], int, bool]:
+    """The problems of one file (at most ``max_errors`` ADF errors; None: all), how
+    many more ADF errors it has, and whether the size of their text cut the list."""
     from adfkit import jsonfile
     from adfkit.pointer import escape, resolve
     from adfkit.validator import iter_errors
 
     shown = "<stdin>" if name == "-" else name
     try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except OSError as exc:
-        yield Problem(shown, "UNREADABLE", f"cannot read: {exc.strerror or exc}")
-        return
+        data = read_limited(name, max_bytes)
+    except Unreadable as exc:
+        return [Problem(shown, "UNREADABLE", str(exc))], 0, False
     try:
         text = jsonfile.decode(data)
-        value, dupes = jsonfile.load(text)
+        parsed = jsonfile.parse(text)
     except jsonfile.MalformedJson as exc:
-        yield Problem(
+        problem = Problem(
             shown, "MALFORMED_JSON", f"malformed JSON: {exc.message}", None, exc.line, exc.col
         )
-        return
-    for dupe in dupes:
-        if dupe.path == pointer or dupe.path.startswith(pointer + "/") or not pointer:
-            path = f"{dupe.path}/{escape(dupe.key)}"
-            problem = Problem(
-                shown,
-                "DUPLICATE_KEY",
+        return [problem], 0, False
+    del data
+
+    shower = _Shower(shown, max_errors, _SHOWN_BYTES_PER_BYTE * len(text) + _SHOWN_BYTES_MIN)
+    inside = _Within(pointer)
+    for dupe in parsed.duplicates:
+        if shower.full():
+            shower.omitted += 1  # counted (wherever it is), its pointer never built
+        elif inside(dupe):
+            message = (
                 f"the key {dupe.key!r} appears more than once in this object; "
-                "JSON keeps only the last value",
-                path,
+                "JSON keeps only the last value"
             )
-            yield _located(problem, text, locate, occurrence=1)
+            shower.offer("DUPLICATE_KEY", message, f"{dupe.path}/{escape(dupe.key)}", 1)
     try:
-        doc = resolve(value, pointer)
+        doc = resolve(parsed.value, pointer)
     except KeyError as exc:
-        yield Problem(
-            shown,
-            "POINTER_NOT_FOUND",
-            f"nothing at {exc.args[0]} (from --pointer {pointer})",
-            pointer,
-        )
-        return
-    for n, error in enumerate(iter_errors(doc)):
-        problem = Problem(shown, error.code, error.message, pointer + error.path)
-        yield _located(problem, text, locate and n < _LOCATE_LIMIT)
+        message = f"nothing at {exc.args[0]} (from --pointer {pointer})"
+        shower.offer("POINTER_NOT_FOUND", message, pointer)
+        return shower.problems, shower.omitted, shower.cut
+    for error in iter_errors(doc):
+        if shower.full():
+            shower.omitted += 1  # counted, its pointer never built
+            continue
+        code, message = error.code, error.message
+        if code == "NOT_FINITE":
+            # In a file, an infinity can only be a number too large to read (NaN and
+            # Infinity are not JSON): say so, rather than "not JSON".
+            literal = parsed.literal_of(resolve(doc, error.path))
+            if literal is not None:
+                code = "NUMBER_OUT_OF_RANGE"
+                message = (
+                    f"the number {literal} is beyond the range of a 64-bit float, "
+                    "which is how Jira reads numbers"
+                )
+        shower.offer(code, message, pointer + error.path)
+    problems = shower.problems
+    if locate and shower.wanted:
+        problems = _located(problems, shower.wanted, text)
+    return problems, shower.omitted, shower.cut
 
 
-def _located(problem: Problem, text: str, locate: bool, *, occurrence: int = 0) -> Problem:
-    if not locate or problem.path is None:
-        return problem
-    from adfkit.jsonfile import locate as find
+class _Shower:
+    """The problems of one file that are shown: at most ``max_errors`` (None: all),
+    and at most ``budget`` characters of pointers and messages (a pointer is as long as
+    its node is deep, so errors deep in a deep file would print far more than the file
+    holds). The rest are counted; their pointers are never built."""
 
-    where = find(text, problem.path, occurrence=occurrence)
-    if where is None:
-        return problem
-    return Problem(problem.file, problem.code, problem.message, problem.path, *where)
+    def __init__(self, file: str, max_errors: int | None, budget: int) -> None:
+        self.file = file
+        self.max_errors = max_errors
+        self.budget = budget
+        self.problems: list[Problem] = []
+        self.wanted: list[tuple[int, int]] = []  # (index in problems, occurrence) to locate
+        self.omitted = 0
+        self.cut = False  # whether the budget, not max_errors, stopped the list
+
+    def full(self) -> bool:
+        return self.cut or (self.max_errors is not None and len(self.problems) >= self.max_errors)
+
+    def offer(self, code: str, message: str, where: str, occurrence: int = 0) -> None:
+        """Show this problem, or count it; callers ask ``full()`` before building
+        ``where``, so that what is only counted costs no pointer text."""
+        if self.full():
+            self.omitted += 1
+            return
+        self.budget -= len(where) + len(message)
+        if self.budget < 0 and self.problems:
+            self.cut = True
+            self.omitted += 1
+            return
+        self.wanted.append((len(self.problems), occurrence))
+        self.problems.append(Problem(self.file, code, message, where))
+
+
+class _Within:
+    """Whether a found place lies at or under ``--pointer``, deciding each link of the
+    places' shared pointer chains once: many places deep in one file cost their number
+    plus the file's depth, not their number times it."""
+
+    def __init__(self, pointer: str) -> None:
+        from adfkit.pointer import split_pointer
+
+        self.pointer = pointer
+        self.tokens = split_pointer(pointer)
+        self.memo: dict[int, tuple[Pointer, int, bool]] = {}  # id -> (link, depth, on track)
+
+    def __call__(self, found: DuplicateKey) -> bool:
+        k = len(self.tokens)
+        if not k:
+            return True
+        chain: list[Pointer] = []
+        node = found.pointer
+        while id(node) not in self.memo:
+            parent = node.parent
+            if parent is None:  # the root of the chain
+                if str(node):  # a literal pointer text: compare the text
+                    path = found.path
+                    return path == self.pointer or path.startswith(self.pointer + "/")
+                self.memo[id(node)] = (node, 0, True)
+                break
+            chain.append(node)
+            node = parent
+        _node, depth, ok = self.memo[id(node)]
+        for link in reversed(chain):
+            depth += 1
+            if depth <= k:
+                ok = ok and link.token == self.tokens[depth - 1]
+            self.memo[id(link)] = (link, depth, ok)
+        return ok and depth >= k
+
+
+def _located(problems: list[Problem], wanted: list[tuple[int, int]], text: str) -> list[Problem]:
+    """``problems`` with the line and column of the wanted ones: one pass over ``text``
+    for all of them, however many there are."""
+    from adfkit.jsonfile import locate_many
+
+    keys = [(problems[i].path or "", occurrence) for i, occurrence in wanted]
+    places = locate_many(text, keys)
+    out = list(problems)
+    for (i, _occurrence), key in zip(wanted, keys, strict=True):
+        where = places.get(key)
+        if where is not None:
+            p = problems[i]
+            out[i] = Problem(p.file, p.code, p.message, p.path, *where)
+    return out
 
 
 def _emit(problems: list[Problem], fmt: Format) -> None:
@@ -258,27 +390,20 @@ def _gh_prop(value: str) -> str:
 def _read_input(name: str) -> tuple[str, str]:
     """(shown name, text) of a file or standard input; a usage-level error if it
     cannot be read or is not UTF-8."""
-    from adfkit import jsonfile
-
-    shown = "<stdin>" if name == "-" else name
-    try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except OSError as exc:
-        click.echo(f"{shown}: cannot read: {exc.strerror or exc}", err=True)
-        sys.exit(2)
-    try:
-        return shown, jsonfile.decode(data)
-    except jsonfile.MalformedJson as exc:
-        click.echo(f"{shown}:{exc.line}:{exc.col}: {exc.message}", err=True)
-        sys.exit(1)
+    shown, data = _shown_and_bytes(name)
+    return shown, _decoded(shown, data)
 
 
 def _read_bytes(name: str) -> bytes:
+    return _shown_and_bytes(name)[1]
+
+
+def _shown_and_bytes(name: str) -> tuple[str, bytes]:
     shown = "<stdin>" if name == "-" else name
     try:
-        return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except OSError as exc:
-        click.echo(f"{shown}: cannot read: {exc.strerror or exc}", err=True)
+        return shown, read_limited(name)
+    except Unreadable as exc:
+        click.echo(f"{shown}: {exc}", err=True)
         sys.exit(2)
 
 
@@ -388,7 +513,9 @@ def convert(
             doc = _formats.reader("wiki")(text, mentions=mapping, media=media)
         else:
             doc = _formats.reader(kind)(text)
-    rendered = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None)
+    from adfkit.jsonfile import dumps  # any depth: json.dumps recurses
+
+    rendered = dumps(doc, indent=2 if pretty else None)
     _write_output(rendered + "\n", output)
 
 
@@ -418,19 +545,28 @@ def _decoded(shown: str, data: bytes) -> str:
 def _checked_adf(shown: str, text: str) -> Any:
     """An ADF document given to ``convert``: passed through once it is valid."""
     from adfkit import jsonfile
-    from adfkit.validator import iter_errors
 
     try:
         value, _dupes = jsonfile.load(text)
     except jsonfile.MalformedJson as exc:
         click.echo(f"{shown}:{exc.line}:{exc.col}: malformed JSON: {exc.message}", err=True)
         sys.exit(1)
-    errors = list(iter_errors(value))
+    _exit_if_invalid(shown, "", value)
+    return value
+
+
+def _exit_if_invalid(shown: str, pointer: str, doc: Any) -> None:
+    """Report the first ``MAX_ERRORS`` errors of ``doc`` (the rest counted, their pointers
+    never built) and exit 1, or return if it is valid."""
+    from adfkit.validator import collect, iter_errors
+
+    errors, more = collect(iter_errors(doc), MAX_ERRORS)
     for error in errors:
-        click.echo(f"{shown}:{error.path}: {error.code}: {error.message}", err=True)
+        click.echo(f"{shown}:{pointer}{error.path}: {error.code}: {error.message}", err=True)
+    if more:
+        click.echo(f"{shown}: and {more} more error{'s' if more != 1 else ''}", err=True)
     if errors:
         sys.exit(1)
-    return value
 
 
 def _format_of(name: str) -> str | None:
@@ -463,7 +599,6 @@ def render(source: str, target: str, output: str | None, pointer: str) -> None:
     or Jira wiki markup."""
     from adfkit import formats, jsonfile
     from adfkit.pointer import resolve, split_pointer
-    from adfkit.validator import iter_errors
 
     try:
         split_pointer(pointer)
@@ -480,10 +615,6 @@ def render(source: str, target: str, output: str | None, pointer: str) -> None:
     except KeyError as exc:
         click.echo(f"{shown}:{pointer}: POINTER_NOT_FOUND: nothing at {exc.args[0]}", err=True)
         sys.exit(1)
-    errors = list(iter_errors(doc))
-    if errors:
-        for error in errors:
-            click.echo(f"{shown}:{pointer}{error.path}: {error.code}: {error.message}", err=True)
-        sys.exit(1)
+    _exit_if_invalid(shown, pointer, doc)
     rendered = formats.writer(target)(doc)  # type: ignore[arg-type]
     _write_output(rendered if rendered.endswith("\n") else rendered + "\n", output)

@@ -26,11 +26,11 @@ tests hold it to that.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import cache
+from collections import deque
+from collections.abc import Generator, Iterable
+from functools import lru_cache
 from typing import Any
 
-from adfkit._deep import deep_safe, depth_of
 from adfkit.spec import MARKS, NODES
 
 __all__ = ["MARK_PRIORITY", "repair_document", "text_of"]
@@ -61,9 +61,8 @@ _MAX_ORDER = 2**31 - 1
 
 def repair_document(content: Iterable[Json]) -> Json:
     """A valid ``doc`` holding ``content`` (natural, possibly invalid, ADF blocks)."""
-    blocks = list(content)
-    depth = depth_of({"content": blocks})
-    pieces = deep_safe(lambda: _fit("doc", blocks, at_root=True), depth)
+    repairer = _Repairer()
+    pieces = _drive(repairer.fit("doc", list(content), at_root=True))
     return {"type": "doc", "version": 1, "content": pieces}
 
 
@@ -116,62 +115,150 @@ def _holds_inline(parent: str) -> bool:
     return spec is not None and "text" in spec.children
 
 
-def _fit(parent: str, children: list[Json], *, at_root: bool = False) -> list[Any]:
-    """Children of ``parent``, each allowed there, in order, with ``_Hoist`` entries for
-    nodes that must move further up (never at the root, where everything is made to
-    fit)."""
-    spec = NODES[parent].content
-    assert spec is not None
-    wrap = "paragraph" in spec.children and not _holds_inline(parent)
-    out: list[Any] = []
-    inline_run: list[Json] = []
-    queue: list[Any] = list(children)
+_Task = Generator[Any, Any, list[Any]]
+"""A piece of repair work: it yields the sub-tasks it needs (a node's children to fit,
+a child to repair) and receives each one's result, instead of calling itself."""
 
-    def flush() -> None:
-        if inline_run:
-            queue.insert(0, {"type": "paragraph", "content": list(inline_run)})
-            inline_run.clear()
 
-    while queue or inline_run:
-        if not queue:
-            flush()
-        child = queue.pop(0)
-        if isinstance(child, _Hoist):
-            child = child.node
-        ctype = child.get("type")
-        group = NODES[ctype].group if ctype in NODES else "other"
-        if wrap and (group == "inline" or ctype not in NODES):
-            inline_run.append(child if ctype in NODES else {"type": "text", "text": text_of(child)})
+def _drive(task: _Task) -> list[Any]:
+    """Run ``task`` and every sub-task it yields on an explicit stack: the nesting of
+    the input becomes the length of a list, never of Python's call stack."""
+    stack = [task]
+    result: Any = None
+    while True:
+        try:
+            sub = stack[-1].send(result)
+        except StopIteration as done:
+            stack.pop()
+            result = done.value
+            if not stack:
+                return result  # type: ignore[no-any-return]
             continue
-        if inline_run:
-            queue.insert(0, child)
-            flush()
-            continue
-        if ctype in spec.children:
-            pieces = _repair_node(child, parent)
-            for k, piece in enumerate(pieces):
-                if isinstance(piece, _Hoist):
-                    # Something inside had to leave the child: place it here, then
-                    # carry on with what follows it.
-                    queue[:0] = [piece.node, *pieces[k + 1 :]]
-                    break
-                out.append(piece)
-            continue
-        converted = _convert(child, parent)
-        if converted is not None:
-            queue[:0] = converted
-        elif at_root:
-            queue.insert(0, _as_paragraph(child))
-        else:
-            out.append(_Hoist(child))
-    return out
+        stack.append(sub)
+        result = None
 
 
-def _repair_node(node: Json, parent: str) -> list[Any]:
-    """``node`` made valid inside ``parent``: usually one node; pieces of it with
-    hoisted nodes between them when some of its children must leave it."""
+class _Repairer:
+    """One document's repair. ``fitted`` remembers the pieces already made to fit a
+    parent type: a piece that comes back to such a parent's queue after a hoist (the
+    rest of a split list item, say) is placed as it is, not repaired again, which
+    would cost its whole subtree once per level a hoist climbs (quadratic in depth).
+    Repairing such a piece again would give the same piece."""
+
+    def __init__(self) -> None:
+        self.fitted: dict[int, tuple[Json, str]] = {}
+
+    def fit(self, parent: str, children: list[Json], *, at_root: bool = False) -> _Task:
+        """Children of ``parent``, each allowed there, in order, with ``_Hoist`` entries
+        for nodes that must move further up (never at the root, where everything is
+        made to fit)."""
+        spec = NODES[parent].content
+        assert spec is not None
+        wrap = "paragraph" in spec.children and not _holds_inline(parent)
+        out: list[Any] = []
+        inline_run: list[Json] = []
+        queue: deque[Any] = deque(children)
+        fitted = self.fitted
+
+        def flush() -> None:
+            if inline_run:
+                queue.appendleft({"type": "paragraph", "content": list(inline_run)})
+                inline_run.clear()
+
+        while queue or inline_run:
+            if not queue:
+                flush()
+            child = queue.popleft()
+            if isinstance(child, _Hoist):
+                child = child.node
+            ctype = child.get("type")
+            group = NODES[ctype].group if ctype in NODES else "other"
+            if wrap and (group == "inline" or ctype not in NODES):
+                inline_run.append(
+                    child if ctype in NODES else {"type": "text", "text": text_of(child)}
+                )
+                continue
+            if inline_run:
+                queue.appendleft(child)
+                flush()
+                continue
+            if ctype in spec.children:
+                done = fitted.get(id(child))
+                if done is not None and done[0] is child and done[1] == parent:
+                    out.append(child)
+                    continue
+                if NODES[ctype].content is None:
+                    pieces = _repair_leaf(child, parent)
+                else:
+                    pieces = yield self.repair_node(child, parent)
+                for k, piece in enumerate(pieces):
+                    if isinstance(piece, _Hoist):
+                        # Something inside had to leave the child: place it here, then
+                        # carry on with what follows it.
+                        queue.extendleft(reversed([piece.node, *pieces[k + 1 :]]))
+                        break
+                    out.append(piece)
+                continue
+            converted = _convert(child, parent)
+            if converted is not None:
+                queue.extendleft(reversed(converted))
+            elif at_root:
+                queue.appendleft(_as_paragraph(child))
+            else:
+                out.append(_Hoist(child))
+        return out
+
+    def repair_node(self, node: Json, parent: str) -> _Task:
+        """``node`` (a container) made valid inside ``parent``: usually one node; pieces
+        of it with hoisted nodes between them when some of its children must leave it."""
+        ntype = node["type"]
+        node = _own_marks_fitted(node, parent)
+        fitted = _merge_text((yield self.fit(ntype, list(node.get("content") or []))))
+        runs: list[Any] = [[]]
+        for item in fitted:
+            if isinstance(item, _Hoist):
+                runs += [item, []]
+            else:
+                runs[-1].append(item)
+        result: list[Any] = []
+        items_before = 0
+        pieces_made = 0
+        for run in runs:
+            if isinstance(run, _Hoist):
+                result.append(run)
+                continue
+            if not run and len(runs) > 1 and (result or not (node.get("attrs") or {}).get("title")):
+                continue  # a split left this piece empty (an expand's title is kept once)
+            piece = dict(node)
+            piece["content"] = run
+            if (
+                pieces_made
+                and isinstance(node.get("attrs", {}).get("localId"), str)
+                and node["attrs"]["localId"]
+            ):
+                # A split node's pieces need ids of their own: the first keeps it.
+                piece["attrs"] = {
+                    **node["attrs"],
+                    "localId": f"{node['attrs']['localId']}-{pieces_made + 1}",
+                }
+            if ntype == "orderedList" and items_before:
+                start = node.get("attrs", {}).get("order", 1)
+                piece["attrs"] = {
+                    **node.get("attrs", {}),
+                    "order": min(start + items_before, _MAX_ORDER),
+                }
+            items_before += len(run)
+            for made in _complete(piece):
+                result.append(made)
+                if not isinstance(made, _Hoist):
+                    pieces_made += 1
+                    self.fitted[id(made)] = (made, parent)
+        return result
+
+
+def _repair_leaf(node: Json, parent: str) -> list[Any]:
+    """A node without children (text included) made valid inside ``parent``."""
     ntype = node["type"]
-    spec = NODES[ntype]
     if ntype == "text":
         text = _clean(node.get("text", ""))
         if not text:
@@ -181,52 +268,19 @@ def _repair_node(node: Json, parent: str) -> list[Any]:
         if marks:
             out["marks"] = marks
         return [out]
+    return [_own_marks_fitted(node, parent)]
+
+
+def _own_marks_fitted(node: Json, parent: str) -> Json:
+    """A copy of ``node`` keeping the marks it may carry in ``parent`` (none: no key)."""
     node = dict(node)
     if "marks" in node:
-        marks = _fit_marks(node["marks"] or [], parent, ntype)
+        marks = _fit_marks(node["marks"] or [], parent, node["type"])
         if marks:
             node["marks"] = marks
         else:
             del node["marks"]
-    if spec.content is None:
-        return [node]
-    fitted = _merge_text(_fit(ntype, list(node.get("content") or [])))
-    runs: list[Any] = [[]]
-    for item in fitted:
-        if isinstance(item, _Hoist):
-            runs += [item, []]
-        else:
-            runs[-1].append(item)
-    result: list[Any] = []
-    items_before = 0
-    for run in runs:
-        if isinstance(run, _Hoist):
-            result.append(run)
-            continue
-        if not run and len(runs) > 1 and (result or not (node.get("attrs") or {}).get("title")):
-            continue  # a split left this piece empty (an expand's title is kept once)
-        piece = dict(node)
-        piece["content"] = run
-        pieces_made = sum(1 for r in result if not isinstance(r, _Hoist))
-        if (
-            pieces_made
-            and isinstance(node.get("attrs", {}).get("localId"), str)
-            and node["attrs"]["localId"]
-        ):
-            # A split node's pieces need ids of their own: the first keeps it.
-            piece["attrs"] = {
-                **node["attrs"],
-                "localId": f"{node['attrs']['localId']}-{pieces_made + 1}",
-            }
-        if ntype == "orderedList" and items_before:
-            start = node.get("attrs", {}).get("order", 1)
-            piece["attrs"] = {
-                **node.get("attrs", {}),
-                "order": min(start + items_before, _MAX_ORDER),
-            }
-        items_before += len(run)
-        result.extend(_complete(piece))
-    return result
+    return node
 
 
 def _complete(node: Json) -> list[Any]:
@@ -244,8 +298,16 @@ def _complete(node: Json) -> list[Any]:
 
 
 def _merge_text(items: list[Any]) -> list[Any]:
-    """Adjacent text nodes with the same marks become one."""
+    """Adjacent text nodes with the same marks become one (joined once per run, not
+    added up piece by piece, which is quadratic in a long run)."""
     out: list[Any] = []
+    run: list[str] = []  # texts waiting to join out[-1]
+
+    def close() -> None:
+        if run:
+            out[-1] = {**out[-1], "text": out[-1]["text"] + "".join(run)}
+            run.clear()
+
     for item in items:
         prev = out[-1] if out else None
         if (
@@ -254,9 +316,11 @@ def _merge_text(items: list[Any]) -> list[Any]:
             and item.get("type") == "text" == prev.get("type")
             and item.get("marks") == prev.get("marks")
         ):
-            out[-1] = {**prev, "text": prev["text"] + item["text"]}
+            run.append(item["text"])
         else:
+            close()
             out.append(item)
+    close()
     return out
 
 
@@ -337,7 +401,7 @@ def _fit_marks(marks: list[Json], parent: str, ntype: str) -> list[Json]:
     return [marks[i] for i in keep]
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: mark type tuples come from the input
 def _marks_to_keep(parent: str, ntype: str, types: tuple[str, ...]) -> tuple[int, ...]:
     """Indices (in their original order) of the mark types kept; a pure function of
     its arguments, so converting a large document decides each combination once."""

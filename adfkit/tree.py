@@ -12,9 +12,8 @@ in this parent), so a node that exists is a valid piece of ADF and ``to_json()``
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar, TypeAlias
@@ -36,14 +35,78 @@ def snake_case(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def _copy(value: object) -> object:
+    """A deep copy of a JSON-like value (dicts, lists, tuples; anything else is shared),
+    without recursion: extension parameters may nest deeper than ``copy.deepcopy``
+    can go. Shared and self-containing parts are copied once, as ``deepcopy`` does."""
+    if not isinstance(value, dict | list | tuple):
+        return value
+    made: dict[int, object] = {}
+    # Containers are filled after their children are made: (original, filled yet).
+    stack: list[tuple[dict[Any, Any] | list[Any] | tuple[Any, ...], bool]] = [(value, False)]
+    while stack:
+        item, children_done = stack.pop()
+        if not children_done:
+            if id(item) in made:
+                continue
+            if isinstance(item, dict):
+                made[id(item)] = {}
+                children: Iterable[object] = item.values()
+            elif isinstance(item, list):
+                made[id(item)] = []
+                children = item
+            else:
+                made[id(item)] = None  # a tuple is made once its items are
+                children = item
+            stack.append((item, True))
+            stack.extend(
+                (c, False)
+                for c in children
+                if isinstance(c, dict | list | tuple) and id(c) not in made
+            )
+            continue
+
+        def get(c: object) -> object:
+            return made[id(c)] if isinstance(c, dict | list | tuple) else c
+
+        if isinstance(item, dict):
+            target = made[id(item)]
+            assert isinstance(target, dict)
+            target.update((k, get(v)) for k, v in item.items())
+        elif isinstance(item, list):
+            target_list = made[id(item)]
+            assert isinstance(target_list, list)
+            target_list.extend(get(v) for v in item)
+        else:
+            made[id(item)] = tuple(get(v) for v in item)
+    return made[id(value)]
+
+
+_REPR_DEPTH = 100
+
+
+def _repr(value: object) -> str:
+    """``repr(value)``, or a short stand-in for a value nested too deep for ``repr``
+    (which recurses): reprs and error messages must not raise on deep parameters."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            if depth >= _REPR_DEPTH:
+                return f"<{type(item).__name__} nested more than {_REPR_DEPTH} levels>"
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((c, depth + 1) for c in children)
+    return repr(value)
+
+
 def _frozen(attrs: Mapping[str, object] | None) -> Mapping[str, object] | None:
     if attrs is None:
         return None
-    return MappingProxyType({k: copy.deepcopy(v) for k, v in attrs.items()})
+    return MappingProxyType({k: _copy(v) for k, v in attrs.items()})
 
 
 def _attrs_json(attrs: Mapping[str, object] | None) -> dict[str, object] | None:
-    return None if attrs is None else {k: copy.deepcopy(v) for k, v in attrs.items()}
+    return None if attrs is None else {k: _copy(v) for k, v in attrs.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +134,7 @@ class Mark:
     def __repr__(self) -> str:
         if not self.attrs:
             return f"{snake_case(self.type)}()"
-        args = ", ".join(f"{snake_case(k)}={v!r}" for k, v in self.attrs.items())
+        args = ", ".join(f"{snake_case(k)}={_repr(v)}" for k, v in self.attrs.items())
         return f"{snake_case(self.type)}({args})"
 
 
@@ -116,7 +179,7 @@ class Node:
             if len(self.content) > 3:
                 parts.append(f"... {len(self.content) - 3} more")
         if self.attrs:
-            parts.extend(f"{snake_case(k)}={v!r}" for k, v in self.attrs.items())
+            parts.extend(f"{snake_case(k)}={_repr(v)}" for k, v in self.attrs.items())
         if self.marks:
             parts.append(f"marks={list(self.marks)!r}")
         return f"{snake_case(self.type)}({', '.join(parts)})"
@@ -175,7 +238,7 @@ def _describe(node: Node, error: ValidationError) -> str:
     parts = error.path.split("/")
     if len(parts) >= 3 and parts[1] == "attrs":
         value = node.attrs.get(parts[2]) if node.attrs else None
-        return f"{snake_case(parts[2])}={value!r}: {error.message}"
+        return f"{snake_case(parts[2])}={_repr(value)}: {error.message}"
     if len(parts) >= 3 and parts[1] == "content":
         return f"child {parts[2]}: {error.message}"
     return error.message
@@ -185,7 +248,7 @@ def _describe_mark(mark: Mark, error: ValidationError) -> str:
     parts = error.path.split("/")  # "/0/attrs/<name>" for one mark checked alone
     if len(parts) >= 4 and parts[2] == "attrs":
         value = mark.attrs.get(parts[3]) if mark.attrs else None
-        return f"{snake_case(parts[3])}={value!r}: {error.message}"
+        return f"{snake_case(parts[3])}={_repr(value)}: {error.message}"
     return error.message
 
 
@@ -216,13 +279,14 @@ def _to_json(root: Node) -> dict[str, Json]:
 
 def from_json(doc: Json) -> Node:
     """Parse a valid ADF document (or any valid subtree rooted at a ``doc``) into the
-    typed tree. An invalid one raises ``InvalidDocument`` with every error and its
-    JSON Pointer."""
-    from adfkit.validator import iter_errors
+    typed tree. An invalid one raises ``InvalidDocument`` with its errors and their
+    JSON Pointers (the first ``adfkit.validator.MAX_ERRORS``; ``omitted`` counts the
+    rest). Iterative, linear at any depth (``docs/resources.md``)."""
+    from adfkit.validator import MAX_ERRORS, collect, iter_errors
 
-    errors = list(iter_errors(doc))
+    errors, omitted = collect(iter_errors(doc), MAX_ERRORS)
     if errors:
-        raise InvalidDocument(errors)
+        raise InvalidDocument(errors, omitted)
     return node_from_json(doc)
 
 

@@ -13,20 +13,25 @@ then finds nothing), but must never accept an invalid one; the property tests in
 ``tests/test_validate_fastpath.py`` hold the two together.
 
 The walk is iterative, so any nesting depth gets a verdict rather than a
-RecursionError, and cyclic Python structures are reported rather than looped over.
+RecursionError, and a Python structure that contains itself gets one ``CYCLE`` error
+where it comes back. Errors carry lazy pointers (``adfkit.pointer.Pointer`` over the
+walk's parent links), so an error costs the same at depth 100,000 as at depth 1 until
+its path is read, and ``validate`` keeps at most ``max_errors`` of them. The resource
+contract is in ``docs/resources.md``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache, lru_cache
+from itertools import islice
 from typing import Any, Final
 
 from adfkit.document import Document, as_json
-from adfkit.errors import InvalidDocument, ValidationError
-from adfkit.pointer import escape
+from adfkit.errors import InvalidDocument, Text, ValidationError
+from adfkit.pointer import Pointer
 from adfkit.spec import (
     MARKS,
     NODES,
@@ -39,7 +44,11 @@ from adfkit.spec import (
 )
 from adfkit.suggest import key_hint, mark_tail, node_tail, python_value, with_input_hint
 
-__all__ = ["is_valid", "iter_errors", "validate"]
+__all__ = ["MAX_ERRORS", "is_valid", "iter_errors", "validate"]
+
+MAX_ERRORS: Final = 1000
+"""How many errors ``validate()`` (and ``adfkit validate``, per file) keeps by default;
+the rest are counted, not kept (``docs/validation.md``, "How many errors")."""
 
 MarkAlternatives = tuple[frozenset[str], ...]
 """The mark sets a node may carry where it stands; ``None`` where the parent does not
@@ -98,6 +107,11 @@ def _names(items: object) -> str:
     return ", ".join(names) if names else "none"
 
 
+def _at(path: Text, token: str | int) -> Pointer:
+    """``path`` one step further down, as a lazy pointer (text only when read)."""
+    return Pointer.of(path) / token
+
+
 def _is_number(value: object) -> bool:
     return type(value) is int or type(value) is float
 
@@ -117,8 +131,18 @@ def _string_problem(value: str) -> str | None:
 _CONTROL: Final = re.compile(r"[\x00-\x20\x7f]")
 
 
-@lru_cache(maxsize=4096)
 def _url_problem(url: str) -> str | None:
+    # Cached for the short URLs documents repeat; a long one is checked afresh, so the
+    # cache never holds megabytes of some earlier input's strings.
+    return _short_url_problem(url) if len(url) <= 2048 else _url_verdict(url)
+
+
+@lru_cache(maxsize=4096)
+def _short_url_problem(url: str) -> str | None:
+    return _url_verdict(url)
+
+
+def _url_verdict(url: str) -> str | None:
     """Why ``url`` is not safe to put behind a link, or None.
 
     Atlassian's check tests its allow-list line by line (its regexes carry the
@@ -145,7 +169,7 @@ def _url_problem(url: str) -> str | None:
 
 
 def _value_errors(
-    value: object, spec: ValueSpec, path: str, name: str
+    value: object, spec: ValueSpec, path: Text, name: str
 ) -> Iterator[ValidationError]:
     """Errors of one attribute (or ``version``/``text``) value against its spec."""
     if spec.kind == "any":
@@ -229,7 +253,7 @@ def _value_errors(
             )
         if spec.items is not None:
             for i, item in enumerate(value):
-                yield from _value_errors(item, spec.items, f"{path}/{i}", f"{name}[{i}]")
+                yield from _value_errors(item, spec.items, _at(path, i), f"{name}[{i}]")
         return
     if isinstance(value, dict):
         if spec.properties is None:  # an object of any shape, but still JSON
@@ -265,7 +289,7 @@ def _object_errors(
     obj: Mapping[object, object],
     properties: Mapping[str, ValueSpec],
     required: frozenset[str],
-    path: str,
+    path: Text,
     owner: str,
 ) -> Iterator[ValidationError]:
     """Errors of a closed object (an ``attrs`` or a structured attribute value)."""
@@ -273,7 +297,7 @@ def _object_errors(
         if key not in properties:
             yield ValidationError(
                 "UNKNOWN_ATTRIBUTE",
-                f"{path}/{escape(str(key))}",
+                _at(path, str(key)),
                 f"{owner} has no attribute {_describe(key)}; "
                 f"allowed: {_names(properties)}{key_hint(key, properties)}",
             )
@@ -281,15 +305,21 @@ def _object_errors(
         yield ValidationError("MISSING_ATTRIBUTE", path, f"{owner} requires the attribute `{key}`")
     for key, spec in properties.items():
         if key in obj:
-            yield from _value_errors(obj[key], spec, f"{path}/{escape(key)}", key)
+            yield from _value_errors(obj[key], spec, _at(path, key), key)
 
 
-def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationError]:
+def _json_errors(value: object, path: Text, name: str) -> Iterator[ValidationError]:
     """Errors in an opaque JSON value (extension parameters, card data): anything that
-    JSON cannot carry. Iterative, and safe on self-referencing structures."""
-    stack: list[tuple[object, str, tuple[int, ...]]] = [(value, path, ())]
+    JSON cannot carry. Iterative and linear at any depth; a structure that contains
+    itself is reported once, where it comes back, and not entered again."""
+    # Each entry: (value, its pointer, its depth). ``open_ids`` holds the containers on
+    # the way down to the current one (``open_path`` in order, one per depth), so
+    # "contains itself" is a set lookup, not a walk up the chain.
+    stack: list[tuple[object, Text, int]] = [(value, path, 0)]
+    open_path: list[int] = []
+    open_ids: set[int] = set()
     while stack:
-        item, where, ancestors = stack.pop()
+        item, where, depth = stack.pop()
         if item is None or type(item) is bool or type(item) is int:
             continue
         if isinstance(item, str):
@@ -302,13 +332,16 @@ def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationErro
                     "NOT_FINITE", where, f"`{name}` holds {item!r}, which JSON cannot carry"
                 )
         elif isinstance(item, list | dict):
-            if id(item) in ancestors:
+            while len(open_path) > depth:
+                open_ids.discard(open_path.pop())
+            if id(item) in open_ids:
                 yield ValidationError("CYCLE", where, f"`{name}` contains itself")
                 continue
-            inner = (*ancestors, id(item))
+            open_path.append(id(item))
+            open_ids.add(id(item))
             if isinstance(item, list):
                 for i in range(len(item) - 1, -1, -1):
-                    stack.append((item[i], f"{where}/{i}", inner))
+                    stack.append((item[i], _at(where, i), depth + 1))
             else:
                 for key in reversed(list(item)):
                     if not isinstance(key, str):
@@ -321,7 +354,7 @@ def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationErro
                         yield ValidationError(
                             "INVALID_STRING", where, f"a key in `{name}` {problem}"
                         )
-                    stack.append((item[key], f"{where}/{escape(key)}", inner))
+                    stack.append((item[key], _at(where, key), depth + 1))
         else:
             yield ValidationError(
                 "WRONG_TYPE", where, f"`{name}` holds {_describe(item)}, which is not JSON"
@@ -329,7 +362,7 @@ def _json_errors(value: object, path: str, name: str) -> Iterator[ValidationErro
 
 
 def _attrs_errors(
-    attrs: object, alternatives: Sequence[AttrsSpec], path: str, owner: str
+    attrs: object, alternatives: Sequence[AttrsSpec], path: Text, owner: str
 ) -> Iterator[ValidationError]:
     """Errors of an ``attrs`` value against one or several allowed shapes."""
     if not isinstance(attrs, dict):
@@ -362,8 +395,52 @@ def _attrs_errors(
     yield from results[best]
 
 
+_SCALARS: Final = (str, int, float, bool, type(None))
+
+
+def _frozen_attrs(attrs: object) -> object:
+    """A dictionary key equal (by ``==``) exactly when the attribute values are, built
+    without recursion; None for what has no such key (a structure that contains
+    itself, tuples and other Python objects)."""
+    if type(attrs) in _SCALARS:
+        return ("value", attrs)
+    if type(attrs) is not dict and type(attrs) is not list:
+        return None
+    made: dict[int, object] = {}
+    open_ids: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(attrs, False)]
+    while stack:
+        item, children_done = stack.pop()
+        if children_done:
+            open_ids.discard(id(item))
+            if type(item) is dict:
+                made[id(item)] = (
+                    "object",
+                    frozenset((k, _made(v, made)) for k, v in item.items()),
+                )
+            else:
+                made[id(item)] = ("array", tuple(_made(v, made) for v in item))
+            continue
+        if id(item) in made:
+            continue
+        if id(item) in open_ids:
+            return None  # contains itself
+        open_ids.add(id(item))
+        stack.append((item, True))
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, False))
+            elif type(child) not in _SCALARS:
+                return None
+    return made[id(attrs)]
+
+
+def _made(value: object, made: dict[int, object]) -> object:
+    return made[id(value)] if type(value) is dict or type(value) is list else value
+
+
 def _marks_errors(
-    marks: object, alternatives: MarkAlternatives | None, path: str, owner: str
+    marks: object, alternatives: MarkAlternatives | None, path: Text, owner: str
 ) -> Iterator[ValidationError]:
     """Errors of a node's ``marks`` array where the node stands."""
     if not isinstance(marks, list):
@@ -381,9 +458,11 @@ def _marks_errors(
         return
     allowed = frozenset().union(*alternatives) if alternatives is not None else None
     seen: list[tuple[str, object, int]] = []
+    first_of_type: dict[str, int] = {}  # mark type -> index of its first mark
+    same_attrs: dict[tuple[str, object], int] = {}  # (type, attrs as a key) -> first index
     clashed = False
     for i, mark in enumerate(marks):
-        mpath = f"{path}/{i}"
+        mpath = _at(path, i)
         if not isinstance(mark, dict):
             yield ValidationError(
                 "NOT_A_MARK", mpath, f"expected a mark object; found {_describe(mark)}"
@@ -408,49 +487,71 @@ def _marks_errors(
             if key not in _MARK_KEYS or (key == "attrs" and not mspec.attrs):
                 yield ValidationError(
                     "UNKNOWN_PROPERTY",
-                    f"{mpath}/{escape(str(key))}",
+                    _at(mpath, str(key)),
                     f"mark `{mtype}` has no property {_describe(key)}",
                 )
         if "attrs" in mark and mspec.attrs:
             yield from _attrs_errors(
-                mark["attrs"], mspec.attrs, f"{mpath}/attrs", f"mark `{mtype}`"
+                mark["attrs"], mspec.attrs, _at(mpath, "attrs"), f"mark `{mtype}`"
             )
         elif mspec.attrs_required:
             yield ValidationError("MISSING_PROPERTY", mpath, f"mark `{mtype}` requires `attrs`")
         if misplaced:
             continue  # one error per mark: it cannot conflict where it cannot be at all
-        for other_type, other_attrs, j in seen:
-            if other_type == mtype and (
-                other_attrs == mark.get("attrs") or mtype in mspec.excludes
-            ):
-                yield ValidationError(
-                    "DUPLICATE_MARK", mpath, f"`{mtype}` is already applied at {path}/{j}"
-                )
-                clashed = True
-                break
-            if other_type != mtype and (
-                other_type in mspec.excludes or mtype in MARKS[other_type].excludes
-            ):
-                yield ValidationError(
-                    "MARKS_CONFLICT",
-                    mpath,
-                    f"`{mtype}` cannot be combined with `{other_type}` ({path}/{j})",
-                )
-                clashed = True
-                break
-            if (
+        # The first earlier mark this one clashes with, found by lookups rather than
+        # by comparing it with every earlier mark (quadratic for a text carrying
+        # thousands of annotations, which may repeat): a clash with another type
+        # depends on the types only, so the first mark of each type stands for all.
+        attrs = mark.get("attrs")
+        # Attributes as a key; for the rare value that has none (a structure that
+        # contains itself, a tuple), the object itself: ``==`` could recurse forever.
+        key = _frozen_attrs(attrs)
+        if key is None:
+            key = ("object itself", id(attrs))
+        j = -1
+        if mtype in first_of_type:
+            j = (
+                first_of_type[mtype]
+                if mtype in mspec.excludes
+                else same_attrs.get((mtype, key), -1)
+            )
+        clash = "DUPLICATE_MARK" if j >= 0 else ""
+        other_type = ""
+        for t, k in first_of_type.items():
+            if t == mtype or (j >= 0 and k > j):
+                continue
+            if t in mspec.excludes or mtype in MARKS[t].excludes:
+                j, clash, other_type = k, "excludes", t
+            elif (
                 alternatives is not None
-                and other_type in allowed  # type: ignore[operator]
+                and t in allowed  # type: ignore[operator]
                 and mtype in allowed  # type: ignore[operator]
-                and not any({mtype, other_type} <= alt for alt in alternatives)
+                and not any({mtype, t} <= alt for alt in alternatives)
             ):
-                yield ValidationError(
-                    "MARKS_CONFLICT",
-                    mpath,
-                    f"`{mtype}` cannot be combined with `{other_type}` ({path}/{j}) on {owner}",
-                )
-                clashed = True
-                break
+                j, clash, other_type = k, "together", t
+        if clash == "DUPLICATE_MARK":
+            yield ValidationError(
+                "DUPLICATE_MARK", mpath, (f"`{mtype}` is already applied at ", _at(path, j))
+            )
+        elif clash == "excludes":
+            yield ValidationError(
+                "MARKS_CONFLICT",
+                mpath,
+                (f"`{mtype}` cannot be combined with `{other_type}` (", _at(path, j), ")"),
+            )
+        elif clash == "together":
+            yield ValidationError(
+                "MARKS_CONFLICT",
+                mpath,
+                (
+                    f"`{mtype}` cannot be combined with `{other_type}` (",
+                    _at(path, j),
+                    f") on {owner}",
+                ),
+            )
+        clashed = clashed or bool(clash)
+        first_of_type.setdefault(mtype, i)
+        same_attrs.setdefault((mtype, key), i)
         seen.append((mtype, mark.get("attrs"), i))
     if alternatives and not clashed and len(seen) == len(marks) and len(seen) > 2:
         # Pairs may each fit an alternative while the whole set fits none.
@@ -469,7 +570,7 @@ def _node_errors(
     spec: NodeSpec,
     alts: MarkAlternatives | None,
     parent: str | None,
-    path: str,
+    path: Text,
 ) -> Iterator[ValidationError]:
     """Every problem of one node's own properties and of its list of children (child
     types, counts, positions). Children's insides are the walker's business."""
@@ -480,7 +581,7 @@ def _node_errors(
         if key not in keys:
             yield ValidationError(
                 "UNKNOWN_PROPERTY",
-                f"{path}/{escape(str(key))}",
+                _at(path, str(key)),
                 f"{owner} has no property {_describe(key)}; "
                 f"allowed: {_names(keys)}{key_hint(key, keys)}",
             )
@@ -488,17 +589,17 @@ def _node_errors(
         yield ValidationError("MISSING_PROPERTY", path, f"{owner} requires `{key}`")
     for key, vspec in spec.properties.items():
         if key in node:
-            yield from _value_errors(node[key], vspec, f"{path}/{key}", key)
+            yield from _value_errors(node[key], vspec, _at(path, key), key)
     if spec.attrs and "attrs" in node:
-        yield from _attrs_errors(node["attrs"], spec.attrs, f"{path}/attrs", owner)
+        yield from _attrs_errors(node["attrs"], spec.attrs, _at(path, "attrs"), owner)
     if "marks" in node and spec.marks:  # without spec.marks, `marks` is an unknown property
         where = f"{owner} inside `{parent}`" if parent else owner
-        yield from _marks_errors(node["marks"], alts, f"{path}/marks", where)
+        yield from _marks_errors(node["marks"], alts, _at(path, "marks"), where)
     if spec.content is not None and "content" in node:
-        yield from _content_errors(node["content"], spec, f"{path}/content")
+        yield from _content_errors(node["content"], spec, _at(path, "content"))
 
 
-def _content_errors(content: object, spec: NodeSpec, path: str) -> Iterator[ValidationError]:
+def _content_errors(content: object, spec: NodeSpec, path: Text) -> Iterator[ValidationError]:
     cspec = spec.content
     assert cspec is not None
     owner = f"`{spec.type}`"
@@ -524,7 +625,7 @@ def _content_errors(content: object, spec: NodeSpec, path: str) -> Iterator[Vali
 
 
 def _child_errors(
-    child: object, index: int, spec: NodeSpec, path: str
+    child: object, index: int, spec: NodeSpec, path: Text
 ) -> Iterator[ValidationError]:
     """Whether child ``index`` may stand where it stands in ``spec``'s content. Reported
     when the walk reaches the child, so errors come in document order."""
@@ -554,7 +655,7 @@ def _child_errors(
         )
 
 
-def _unknown_node(node: Mapping[object, object], path: str) -> ValidationError:
+def _unknown_node(node: Mapping[object, object], path: Text) -> ValidationError:
     if "type" not in node:
         return ValidationError("MISSING_TYPE", path, "node has no `type`")
     return ValidationError(
@@ -585,7 +686,6 @@ _INLINE_BLOCKS: Final = frozenset(
     and not s.content.prefix
     and all(NODES[c].content is None for c in s.content.children)
 )
-_CYCLE_CHECK_EVERY: Final = 4096  # levels of nesting between checks for a cycle
 _COMBOS: dict[tuple[MarkAlternatives, tuple[str, ...]], bool] = {}
 
 
@@ -738,14 +838,30 @@ _Frame = tuple[Any, "NodeSpec | None", "MarkAlternatives | None", Any, int, int]
 # spec is None for a child its parent found misplaced or not a node (see _walk).
 
 
-def _pointer(frame: _Frame) -> str:
-    """The JSON Pointer of a frame's node, built on the way up."""
-    indices: list[int] = []
-    f: _Frame = frame
-    while f[3] is not None:
-        indices.append(f[4])
-        f = f[3]
-    return "".join(f"/content/{i}" for i in reversed(indices))
+class _NodePointer(Pointer):
+    """The pointer of a frame's node: the frame chain is read only when the text is
+    wanted, so an error costs one small object however deep its node is."""
+
+    __slots__ = ("_frame",)
+
+    def __init__(self, frame: _Frame) -> None:
+        super().__init__(None, "")
+        self._frame = frame
+
+    def _known(self) -> str | None:
+        if self._text is None:
+            indices: list[int] = []
+            f: _Frame = self._frame
+            while f[3] is not None:
+                indices.append(f[4])
+                f = f[3]
+            self._text = "".join(f"/content/{i}" for i in reversed(indices))
+            self._frame = None  # type: ignore[assignment]  # the chain is no longer needed
+        return self._text
+
+
+def _pointer(frame: _Frame) -> Pointer:
+    return _NodePointer(frame)
 
 
 def iter_errors(doc: Document | object) -> Iterator[ValidationError]:
@@ -774,15 +890,24 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
     if rtype != ROOT_TYPE:
         yield ValidationError("ROOT_NOT_DOC", "", f"the root must be a `doc` node; found `{rtype}`")
     stack: list[_Frame] = [(doc, NODES[rtype], (), None, 0, 0)]
+    # The nodes on the way down to the current frame, one per depth (``open_path``) and
+    # as a set: a node met again among its own ancestors is a cycle, reported once.
+    open_path: list[int] = []
+    open_ids: set[int] = set()
     plain = _PLAIN
     leaves = _LEAVES
     inline_blocks = _INLINE_BLOCKS
     nodes = NODES
     missing = _MISSING
-    every = _CYCLE_CHECK_EVERY
     while stack:
         frame = stack.pop()
         node, spec, alts, parent, index, depth = frame
+        while len(open_path) > depth:
+            open_ids.discard(open_path.pop())
+        if id(node) in open_ids:
+            ntype = node.get("type")
+            yield ValidationError("CYCLE", _pointer(frame), f"`{ntype}` contains itself")
+            continue
         if spec is None:
             # A child the parent's loop found misplaced (or not a node): say so here,
             # in document order, then check it as far as its type is known.
@@ -810,9 +935,8 @@ def _walk(doc: object, *, fast: bool) -> Iterator[ValidationError]:
         ):
             yield from _node_errors(node, spec, alts, _parent_type(frame), _pointer(frame))
         depth += 1
-        if depth % every == 0 and _on_a_cycle(frame):
-            yield ValidationError("CYCLE", _pointer(frame), f"`{spec.type}` contains itself")
-            continue
+        open_path.append(id(node))
+        open_ids.add(id(node))
         allowed = cspec.children
         prefix = cspec.prefix
         child_marks = cspec.child_marks
@@ -890,23 +1014,6 @@ def _inline_block_ok(node: dict[Any, Any], spec: NodeSpec, alts: MarkAlternative
     return True
 
 
-def _on_a_cycle(frame: _Frame) -> bool:
-    """Whether the chain of frames above ``frame`` passes the same node twice.
-
-    Run only every ``_CYCLE_CHECK_EVERY`` levels: a structure that contains itself
-    grows the chain without end, so it is caught at the next check, while ordinary
-    documents never pay for the bookkeeping.
-    """
-    seen: set[int] = set()
-    f: _Frame | None = frame
-    while f is not None:
-        if id(f[0]) in seen:
-            return True
-        seen.add(id(f[0]))
-        f = f[3]
-    return False
-
-
 def _parent_type(frame: _Frame) -> str | None:
     parent = frame[3]
     return None if parent is None else parent[1].type
@@ -917,9 +1024,30 @@ def is_valid(doc: Document | object) -> bool:
     return next(iter_errors(as_json(doc)), None) is None
 
 
-def validate(doc: Document | object) -> None:
-    """Raise ``InvalidDocument`` carrying every error if ``doc`` (a dict or a built
-    node) is not valid ADF."""
-    errors = list(iter_errors(as_json(doc)))
-    if errors:
-        raise InvalidDocument(errors)
+def collect(
+    errors: Iterable[ValidationError], max_errors: int | None
+) -> tuple[list[ValidationError], int]:
+    """The first ``max_errors`` of ``errors`` (all of them for None) and how many more
+    there were. The rest are counted, not kept: their pointers are never built."""
+    kept: list[ValidationError] = []
+    if max_errors is None:
+        kept.extend(errors)
+        return kept, 0
+    if max_errors < 0:
+        raise ValueError(f"max_errors must be at least 0 or None; got {max_errors}")
+    iterator = iter(errors)
+    kept.extend(islice(iterator, max_errors))
+    return kept, sum(1 for _ in iterator)
+
+
+def validate(doc: Document | object, *, max_errors: int | None = MAX_ERRORS) -> None:
+    """Raise ``InvalidDocument`` if ``doc`` (a dict or a built node) is not valid ADF.
+
+    The exception's ``errors`` holds the first ``max_errors`` problems (default
+    ``MAX_ERRORS``; None keeps them all) and ``omitted`` counts the others, so that a
+    hostile document with an error at each of 100,000 levels costs memory for the few
+    that are kept (``docs/resources.md``).
+    """
+    errors, omitted = collect(iter_errors(as_json(doc)), max_errors)
+    if errors or omitted:
+        raise InvalidDocument(errors, omitted)

@@ -20,6 +20,7 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 with atheris.instrument_imports(include=["adfkit", "mistune"]):
+    from test_cli_input import test_any_bytes_get_a_verdict_and_a_documented_exit_code
     from test_html import (
         test_arbitrary_text_converts_to_valid_adf as test_arbitrary_text_converts_to_valid_html_adf,
     )
@@ -29,6 +30,10 @@ with atheris.instrument_imports(include=["adfkit", "mistune"]):
     )
     from test_html_sources import test_pieces_of_real_sources_convert_to_valid_adf
     from test_html_writer import test_any_valid_document_renders_to_html_that_reads_back_valid
+    from test_jsonfile import (
+        test_dumps_is_byte_identical_to_json_dumps,
+        test_the_iterative_reader_agrees_with_json_on_any_text,
+    )
     from test_markdown import (
         test_arbitrary_text_converts_to_valid_adf,
         test_generated_markdown_converts_to_valid_adf_keeping_every_word,
@@ -49,7 +54,9 @@ with atheris.instrument_imports(include=["adfkit", "mistune"]):
         test_wiki_round_trip_is_exact_on_the_expressible_subset,
     )
 
-    import adfkit.validator  # noqa: F401  (instrumented for coverage)
+    import adfkit.cli
+    import adfkit.jsonfile
+    import adfkit.validator  # noqa: F401  (instrumented for coverage, with the two above)
 
 HARNESSES = {
     "arbitrary-json": test_arbitrary_json_never_raises_and_every_path_resolves,
@@ -68,6 +75,9 @@ HARNESSES = {
     "wiki-generated": test_generated_wiki_converts_to_valid_adf,
     "wiki-writer": test_to_wiki_writes_any_valid_document_and_reads_back_valid,
     "wiki-round-trip": test_wiki_round_trip_is_exact_on_the_expressible_subset,
+    "json-dumps": test_dumps_is_byte_identical_to_json_dumps,
+    "json-reader": test_the_iterative_reader_agrees_with_json_on_any_text,
+    "cli-input": test_any_bytes_get_a_verdict_and_a_documented_exit_code,
 }
 
 

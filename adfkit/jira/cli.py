@@ -517,15 +517,19 @@ def _read_body(given: str, fmt: str | None) -> tuple[Any, str, Path]:
     format (``fmt``, else the extension's, else sniffed) and the directory its local
     images are relative to. A missing, unreadable, empty or non-UTF-8 file, or a
     directory, is a usage error naming it."""
+    from adfkit import jsonfile
+    from adfkit.inputs import Unreadable, read_limited
+
     where = "standard input" if given == "-" else given
     path = Path(given)
     if given != "-" and path.is_dir():
         raise click.UsageError(f"{where}: is a directory, not a file")
     try:
-        text = sys.stdin.read() if given == "-" else path.read_text("utf-8")
-    except OSError as exc:
-        raise click.UsageError(f"{where}: {exc.strerror}") from None
-    except UnicodeDecodeError:
+        # bounded: at most $ADFKIT_MAX_BYTES, never a device or a FIFO without a writer
+        text = jsonfile.decode(read_limited(given))
+    except Unreadable as exc:
+        raise click.UsageError(f"{where}: {exc}") from None
+    except jsonfile.MalformedJson:
         raise click.UsageError(f"{where}: not UTF-8 text") from None
     if not text.strip():
         raise click.UsageError(f"{where}: is empty; nothing to send")
@@ -535,10 +539,13 @@ def _read_body(given: str, fmt: str | None) -> tuple[Any, str, Path]:
     base_dir = Path.cwd() if given == "-" else path.parent
     if kind != "adf":
         return text, kind, base_dir
-    try:
-        return json.loads(text), kind, base_dir
-    except ValueError as exc:
-        raise click.UsageError(f"{where}: not JSON: {exc}") from None
+    try:  # any depth, linear: json.loads recurses
+        value, _duplicates = jsonfile.load(text)
+    except jsonfile.MalformedJson as exc:
+        raise click.UsageError(
+            f"{where}: not JSON (line {exc.line}, column {exc.col}): {exc.message}"
+        ) from None
+    return value, kind, base_dir
 
 
 def _problem_lines(exc: PreflightError) -> str:
