@@ -26,7 +26,7 @@ Every walk here uses an explicit stack: any nesting depth.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ __all__ = [
     "read_body",
     "referenced_media",
     "resolve_media",
+    "show_markdown",
     "unknown_references",
     "without_local_images",
 ]
@@ -300,6 +301,10 @@ def for_show(doc: Any) -> Any:
     """A copy of ``doc`` in which each attached image is an external image at
     ``https://jira-media.invalid/<media id>`` and each mention is ``[~accountid:ID]``,
     so that its Markdown names both in a form ``read_body``/an edit maps back."""
+    return _for_show(doc, lambda account: f"[~accountid:{account}]")
+
+
+def _for_show(doc: Any, mention_text: Callable[[str], str]) -> Any:
     import copy
 
     shown = copy.deepcopy(doc)
@@ -312,5 +317,36 @@ def for_show(doc: Any) -> Any:
             node["attrs"] = {"type": "external", "url": f"{MEDIA_PREFIX}{attrs['id']}", "alt": alt}
         elif node.get("type") == "mention" and attrs.get("id"):
             node.clear()
-            node.update({"type": "text", "text": f"[~accountid:{attrs['id']}]"})
+            node.update({"type": "text", "text": mention_text(str(attrs["id"]))})
     return shown
+
+
+def show_markdown(doc: Any) -> str:
+    """``doc`` as the Markdown ``adfkit jira show`` prints: attached images as
+    ``![alt](https://jira-media.invalid/<media id>)`` and mentions as ``[~accountid:ID]``,
+    written literally, as the docs show it and as an edit maps it back.
+
+    The Markdown writer escapes the brackets, tilde and colons of a mention written as text
+    (``\\[\\~accountid\\:...``), so each mention goes through the writer as a placeholder
+    of private-use characters, which it leaves alone, and is put in afterwards. A character
+    right after it that would make ``[~accountid:ID]`` a link or a link reference
+    definition (``(``, ``[``, ``:``) is escaped."""
+    import secrets
+
+    from adfkit import to_markdown
+
+    nonce = secrets.token_hex(4)  # no text the user wrote can hold it by chance
+    accounts: list[str] = []
+
+    def placeholder(account: str) -> str:
+        accounts.append(account)
+        return f"\ue000{nonce}{len(accounts) - 1}\ue001"
+
+    markdown = to_markdown(_for_show(doc, placeholder))
+
+    def put_back(match: re.Match[str]) -> str:
+        after = match.group(2)
+        escape = "\\" if after and after in "([:" else ""
+        return f"[~accountid:{accounts[int(match.group(1))]}]{escape}{after}"
+
+    return re.sub(f"\ue000{nonce}(\\d+)\ue001(.?)", put_back, markdown, flags=re.DOTALL)
