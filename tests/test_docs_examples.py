@@ -36,7 +36,8 @@ BLOCK = re.compile(r"^```python\n(.*?)^```$", re.M | re.S)
 ELSEWHERE: dict[tuple[str, str], str] = {
     # (page, a string only that block holds): the test that runs it against the sandbox
     ("docs/jira.md", "JiraClient.from_api_token("): "tests/jira/test_docs_jira.py",
-    ("docs/jira.md", "JiraClient.from_oauth("): "tests/jira/test_docs_jira.py",
+    ("docs/jira.md", "jira.fields("): "tests/jira/test_docs_jira.py",
+    ("docs/jira.md", "jira.add_comment("): "tests/jira/test_docs_jira.py",
     ("docs/sandbox.md", "consenting_browser()"): "tests/jira/test_sandbox_run.py",
     ("docs/sandbox.md", "unknown_cloud_id_body"): "tests/jira/test_sandbox_faults.py",
     ("docs/sandbox.md", "def test_create_a_bug"): "tests/jira/test_sandbox_run.py",
