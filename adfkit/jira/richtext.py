@@ -83,6 +83,9 @@ class Body:
     images: list[LocalImage] = field(default_factory=list)
     # Local images the reader placed nowhere (neither shown nor kept as text).
     dropped: list[LocalImage] = field(default_factory=list)
+    # ``<img src>`` of an HTML body that name a local file: the HTML reader keeps only
+    # their alt text and nothing uploads them, so they are reported, never lost silently.
+    html_local_images: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +178,8 @@ def read_body(value: Any, fmt: str, *, base_dir: Path | None = None) -> Body:
     kind = formats.sniff(value) if fmt == "auto" else fmt
     if kind == "adf":
         kind = "markdown"  # JSON text is the caller's to parse; as text it is Markdown
+    if kind == "html":
+        return Body(formats.reader(kind)(value), html_local_images=_html_local_images(value))
     if kind != "markdown":
         return Body(formats.reader(kind)(value))
     rewritten, images = _rewrite_images(value, base_dir or Path.cwd())
@@ -201,6 +206,46 @@ def read_body(value: Any, fmt: str, *, base_dir: Path | None = None) -> Body:
     placed = {image.url for image in unique} | {f"{LOCAL_PREFIX}{n}" for n in kept}
     dropped = [image for url, image in images.items() if url not in placed]
     return Body(doc, unique, dropped)
+
+
+class _ImageSources:
+    """An lxml parser target that keeps the ``src`` of every ``<img>``: events only, so
+    any size and nesting depth costs one pass and no tree."""
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        if tag == "img" and attrib.get("src"):
+            self.sources.append(str(attrib["src"]).strip())
+
+    def end(self, tag: str) -> None:
+        pass
+
+    def data(self, data: str) -> None:
+        pass
+
+    def close(self) -> list[str]:
+        return self.sources
+
+
+def _html_local_images(html: str) -> list[str]:
+    """The ``<img src>`` of ``html`` that name a local file (no scheme, or ``file:``)."""
+    if "<img" not in html.lower():
+        return []
+    from lxml import etree
+
+    parser = etree.HTMLParser(target=_ImageSources(), no_network=True)
+    try:
+        sources: list[str] = etree.fromstring(html, parser)
+    except etree.LxmlError:
+        return []  # left to the HTML reader, which reads any text
+    local = [
+        src
+        for src in sources
+        if not src.startswith("//") and (not _SCHEME.match(src) or src.lower().startswith("file:"))
+    ]
+    return list(dict.fromkeys(local))
 
 
 def referenced_media(doc: Any) -> set[str]:
