@@ -303,7 +303,8 @@ def _jira_steps(
         try:
             client.edit_issue(created.key, description="Card payments fail. (no image)")
         except PreflightError as exc:
-            say(f"an edit without it is refused: {exc.problems[0].message[:70]}...")
+            problem = exc.problems[0]
+            say(f"an edit without it is refused, nothing sent: {problem.code}: {problem.message}")
         else:
             raise DemoFailed("an edit that drops the screenshot was not refused")
         client.edit_issue(created.key, description=shown.replace("over 10,000", "over 10k"))

@@ -32,6 +32,9 @@ def test_adfkit_demo_runs_every_step_and_exits_0() -> None:
     assert "has media id" in out  # the screenshot is shown inline
     assert "-> mention of 712020:sandbox-sam" in out
     assert "an edit without it is refused" in out
+    # the whole refusal, naming the attachment Jira would delete, not a cut-off message
+    assert "MEDIA_LOSS: the new text no longer shows 1 image(s)" in out
+    assert "checkout-error.png (attachment 10200)" in out
     assert "MISSING_REQUIRED: Resolution is required" in out
     assert "PAY-1: To Do -> Done, with a closing comment" in out
     # still shown at the end, in the form `adfkit jira show` prints and `edit` maps back

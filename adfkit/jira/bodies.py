@@ -97,6 +97,15 @@ def prepare(
         )
         for image in body.dropped
     ]
+    problems += [
+        FieldProblem(
+            where,
+            "IMAGE_NOT_PLACED",
+            f'<img src="{src}"> names a local file, which is uploaded only from Markdown',
+            f"write it as ![alt]({src}) in a Markdown body, or attach it as a file",
+        )
+        for src in body.html_local_images
+    ]
     files: list[LocalFile] = []
     try:
         files = read_local_files([i.path for i in body.images], images=True, where=where)

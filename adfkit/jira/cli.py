@@ -464,6 +464,7 @@ def create(
         base_dir = None
         if description_file:
             description, fmt, base_dir = _read_body(description_file, description_format)
+        _check_attachments(attach)
         friendly = {"priority": priority, "assignee": assignee}
         if components:
             friendly["components"] = list(components)  # type: ignore[assignment]
@@ -548,6 +549,23 @@ def _read_body(given: str, fmt: str | None) -> tuple[Any, str, Path]:
     return value, kind, base_dir
 
 
+def _check_attachments(paths: Sequence[str]) -> None:
+    """Files named on the command line for upload follow the body files' rule: a missing,
+    unreadable or empty file, or a directory, is a usage error naming it (exit 2), found
+    before anything is sent (an empty upload is a slip, such as a log not yet written)."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            raise click.UsageError(f"{given}: is a directory, not a file")
+        try:
+            with path.open("rb") as handle:
+                empty = not handle.read(1)
+        except OSError as exc:
+            raise click.UsageError(f"{given}: {exc.strerror}") from None
+        if empty:
+            raise click.UsageError(f"{given}: is empty (0 bytes); nothing to attach")
+
+
 def _problem_lines(exc: PreflightError) -> str:
     return "\n".join(f"  - {p}" for p in exc.problems)
 
@@ -561,7 +579,8 @@ def _problem_lines(exc: PreflightError) -> str:
     default="markdown",
     show_default=True,
     help="markdown: the description (or --comment's body) as Markdown that `edit` maps "
-    "back to the same images; text: an overview; json: the issue with every comment.",
+    "back to the same images; text: an overview; json: the issue with every comment "
+    "(with --comment: that comment).",
 )
 @click.option("--comment", "comment_id", default=None, help="Show this comment instead.")
 @_client_options
@@ -579,14 +598,23 @@ def show(
     """
 
     def body() -> None:
-        from adfkit import to_markdown, to_text
-        from adfkit.jira.richtext import for_show
+        from adfkit import to_text
+        from adfkit.jira.richtext import show_markdown
 
         with connect() as client:
             issue = client.get_issue(key)
             comments = client.comments(key)
         fields = issue.get("fields") or {}
+        found: dict[str, Any] | None = None
+        if comment_id is not None:  # checked first: --json must not ignore it
+            found = next((c for c in comments if str(c.get("id")) == comment_id), None)
+            if found is None:
+                ids = ", ".join(str(c.get("id")) for c in comments) or "none"
+                raise click.UsageError(f"{key} has no comment {comment_id} (comments: {ids})")
         if as_json or fmt == "json":
+            if found is not None:
+                click.echo(json.dumps({"key": issue.get("key"), "comment": found}, indent=2))
+                return
             out = {
                 "key": issue.get("key"),
                 "summary": fields.get("summary"),
@@ -597,16 +625,9 @@ def show(
             }
             click.echo(json.dumps(out, indent=2))
             return
-        if comment_id is not None:
-            found = next((c for c in comments if str(c.get("id")) == comment_id), None)
-            if found is None:
-                ids = ", ".join(str(c.get("id")) for c in comments) or "none"
-                raise click.UsageError(f"{key} has no comment {comment_id} (comments: {ids})")
-            doc = found.get("body")
-        else:
-            doc = fields.get("description")
+        doc = found.get("body") if found is not None else fields.get("description")
         if fmt == "markdown":
-            click.echo(to_markdown(for_show(doc)) if isinstance(doc, dict) else "", nl=False)
+            click.echo(show_markdown(doc) if isinstance(doc, dict) else "", nl=False)
             return
         status = (fields.get("status") or {}).get("name", "?")
         click.echo(f"{issue.get('key')}: {fields.get('summary', '')}  [{status}]")
@@ -757,6 +778,7 @@ def attach(
     """
 
     def body() -> None:
+        _check_attachments(files)
         with connect() as client:
             attached = client.attach(key, *files)
         if as_json:
@@ -792,6 +814,12 @@ def transition(
 
     def body() -> None:
         values = _parse_field_options(extra)
+        if to is None and (values or comment_file is not None):
+            # Listing the transitions would silently drop what was given for one.
+            raise click.UsageError(
+                "--field and --comment-file need TO, the transition to make "
+                f"(`adfkit jira transition {key}` lists them)"
+            )
         comment_body: Any = None
         kind = "auto"
         base_dir = None

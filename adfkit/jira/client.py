@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from adfkit.jira.auth import BearerAuth, basic_auth
-from adfkit.jira.config import OAuthApp, load_app
+from adfkit.jira.config import OAuthApp, check_url, load_app
 from adfkit.jira.createmeta import CreateMeta, FieldMeta, IssueType, MetaCache, cache_directory
 from adfkit.jira.errors import (
     AuthError,
@@ -237,7 +237,9 @@ class JiraClient:
         cache: MetaCache | None = None,
         **options: Any,
     ) -> JiraClient:
-        """A client using basic auth (account email + API token) on the site host."""
+        """A client using basic auth (account email + API token) on the site host;
+        ConfigError if ``site_url`` is not an http(s) URL."""
+        site_url = check_url(site_url, "the site URL (--site-url, ADFKIT_JIRA_SITE_URL)")
         site_url = site_url.rstrip("/")
         return cls(
             rest_base=f"{site_url}/rest/api/3",
@@ -421,15 +423,11 @@ class JiraClient:
 
     def description_markdown(self, key: str) -> str:
         """``key``'s description as Markdown that ``edit_issue`` maps back to the same
-        images and mentions (``adfkit.jira.richtext.for_show``)."""
-        from adfkit.jira.richtext import for_show
+        images and mentions (``adfkit.jira.richtext.show_markdown``)."""
+        from adfkit.jira.richtext import show_markdown
 
         description = (self.get_issue(key).get("fields") or {}).get("description")
-        if not isinstance(description, dict):
-            return ""
-        from adfkit import to_markdown
-
-        return to_markdown(for_show(description))
+        return show_markdown(description) if isinstance(description, dict) else ""
 
     def resolve_mention(self, mention: Mention) -> Resolved:
         """The account a mention names (user search; see ``adfkit.jira.users``)."""

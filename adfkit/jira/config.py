@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_REDIRECT_URI",
     "DEFAULT_SCOPES",
     "OAuthApp",
+    "check_url",
     "config_dir",
     "load_app",
     "read_json_file",
@@ -85,6 +86,22 @@ class OAuthApp:
     scopes: tuple[str, ...] = DEFAULT_SCOPES
     auth_url: str = DEFAULT_AUTH_URL
     api_url: str = DEFAULT_API_URL
+
+
+def check_url(value: str, where: str) -> str:
+    """``value`` if it is an absolute http(s) URL with a host, else ConfigError naming
+    ``where`` it came from: a typo there otherwise surfaces much later, as "cannot
+    connect to ''" or a login that waits minutes for a consent page that never loads."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(f"{where} is {value!r}: not an http(s) URL")
+    return value
 
 
 def read_json_file(path: Path, what: str) -> Any:
@@ -155,13 +172,21 @@ def load_app(
     assert found_id is not None
     assert found_secret is not None
     scope_text = pick(scopes, "scopes")
+    urls = {
+        name: check_url(value, f"{name} ({sources(name)})") if value else default
+        for name, value, default in (
+            ("redirect_uri", pick(redirect_uri, "redirect_uri"), DEFAULT_REDIRECT_URI),
+            ("auth_url", pick(auth_url, "auth_url"), DEFAULT_AUTH_URL),
+            ("api_url", pick(api_url, "api_url"), DEFAULT_API_URL),
+        )
+    }
     return OAuthApp(
         client_id=found_id,
         client_secret=found_secret,
-        redirect_uri=pick(redirect_uri, "redirect_uri") or DEFAULT_REDIRECT_URI,
+        redirect_uri=urls["redirect_uri"],
         scopes=tuple(scope_text.split()) if scope_text else DEFAULT_SCOPES,
-        auth_url=(pick(auth_url, "auth_url") or DEFAULT_AUTH_URL).rstrip("/"),
-        api_url=(pick(api_url, "api_url") or DEFAULT_API_URL).rstrip("/"),
+        auth_url=urls["auth_url"].rstrip("/"),
+        api_url=urls["api_url"].rstrip("/"),
     )
 
 

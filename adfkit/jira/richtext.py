@@ -26,7 +26,7 @@ Every walk here uses an explicit stack: any nesting depth.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ __all__ = [
     "read_body",
     "referenced_media",
     "resolve_media",
+    "show_markdown",
     "unknown_references",
     "without_local_images",
 ]
@@ -82,6 +83,9 @@ class Body:
     images: list[LocalImage] = field(default_factory=list)
     # Local images the reader placed nowhere (neither shown nor kept as text).
     dropped: list[LocalImage] = field(default_factory=list)
+    # ``<img src>`` of an HTML body that name a local file: the HTML reader keeps only
+    # their alt text and nothing uploads them, so they are reported, never lost silently.
+    html_local_images: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,8 @@ def read_body(value: Any, fmt: str, *, base_dir: Path | None = None) -> Body:
     kind = formats.sniff(value) if fmt == "auto" else fmt
     if kind == "adf":
         kind = "markdown"  # JSON text is the caller's to parse; as text it is Markdown
+    if kind == "html":
+        return Body(formats.reader(kind)(value), html_local_images=_html_local_images(value))
     if kind != "markdown":
         return Body(formats.reader(kind)(value))
     rewritten, images = _rewrite_images(value, base_dir or Path.cwd())
@@ -200,6 +206,46 @@ def read_body(value: Any, fmt: str, *, base_dir: Path | None = None) -> Body:
     placed = {image.url for image in unique} | {f"{LOCAL_PREFIX}{n}" for n in kept}
     dropped = [image for url, image in images.items() if url not in placed]
     return Body(doc, unique, dropped)
+
+
+class _ImageSources:
+    """An lxml parser target that keeps the ``src`` of every ``<img>``: events only, so
+    any size and nesting depth costs one pass and no tree."""
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        if tag == "img" and attrib.get("src"):
+            self.sources.append(str(attrib["src"]).strip())
+
+    def end(self, tag: str) -> None:
+        pass
+
+    def data(self, data: str) -> None:
+        pass
+
+    def close(self) -> list[str]:
+        return self.sources
+
+
+def _html_local_images(html: str) -> list[str]:
+    """The ``<img src>`` of ``html`` that name a local file (no scheme, or ``file:``)."""
+    if "<img" not in html.lower():
+        return []
+    from lxml import etree
+
+    parser = etree.HTMLParser(target=_ImageSources(), no_network=True)
+    try:
+        sources: list[str] = etree.fromstring(html, parser)
+    except etree.LxmlError:
+        return []  # left to the HTML reader, which reads any text
+    local = [
+        src
+        for src in sources
+        if not src.startswith("//") and (not _SCHEME.match(src) or src.lower().startswith("file:"))
+    ]
+    return list(dict.fromkeys(local))
 
 
 def referenced_media(doc: Any) -> set[str]:
@@ -300,6 +346,10 @@ def for_show(doc: Any) -> Any:
     """A copy of ``doc`` in which each attached image is an external image at
     ``https://jira-media.invalid/<media id>`` and each mention is ``[~accountid:ID]``,
     so that its Markdown names both in a form ``read_body``/an edit maps back."""
+    return _for_show(doc, lambda account: f"[~accountid:{account}]")
+
+
+def _for_show(doc: Any, mention_text: Callable[[str], str]) -> Any:
     import copy
 
     shown = copy.deepcopy(doc)
@@ -312,5 +362,36 @@ def for_show(doc: Any) -> Any:
             node["attrs"] = {"type": "external", "url": f"{MEDIA_PREFIX}{attrs['id']}", "alt": alt}
         elif node.get("type") == "mention" and attrs.get("id"):
             node.clear()
-            node.update({"type": "text", "text": f"[~accountid:{attrs['id']}]"})
+            node.update({"type": "text", "text": mention_text(str(attrs["id"]))})
     return shown
+
+
+def show_markdown(doc: Any) -> str:
+    """``doc`` as the Markdown ``adfkit jira show`` prints: attached images as
+    ``![alt](https://jira-media.invalid/<media id>)`` and mentions as ``[~accountid:ID]``,
+    written literally, as the docs show it and as an edit maps it back.
+
+    The Markdown writer escapes the brackets, tilde and colons of a mention written as text
+    (``\\[\\~accountid\\:...``), so each mention goes through the writer as a placeholder
+    of private-use characters, which it leaves alone, and is put in afterwards. A character
+    right after it that would make ``[~accountid:ID]`` a link or a link reference
+    definition (``(``, ``[``, ``:``) is escaped."""
+    import secrets
+
+    from adfkit import to_markdown
+
+    nonce = secrets.token_hex(4)  # no text the user wrote can hold it by chance
+    accounts: list[str] = []
+
+    def placeholder(account: str) -> str:
+        accounts.append(account)
+        return f"\ue000{nonce}{len(accounts) - 1}\ue001"
+
+    markdown = to_markdown(_for_show(doc, placeholder))
+
+    def put_back(match: re.Match[str]) -> str:
+        after = match.group(2)
+        escape = "\\" if after and after in "([:" else ""
+        return f"[~accountid:{accounts[int(match.group(1))]}]{escape}{after}"
+
+    return re.sub(f"\ue000{nonce}(\\d+)\ue001(.?)", put_back, markdown, flags=re.DOTALL)

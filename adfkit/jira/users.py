@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from adfkit.jira.errors import JiraApiError
 from adfkit.jira.mentions import Mention, Resolved
 
 __all__ = ["UserFinder"]
@@ -51,9 +52,25 @@ class UserFinder:
             )
         return self._can_browse
 
+    def _account(self, account_id: str) -> Resolved:
+        """``[~accountid:ID]`` is used as it is; its display name, when user search (by
+        ``accountId``) gives it, becomes the mention's ``text``, so that a mention that
+        went through ``show`` and ``edit`` still reads "@Alice Smith" in every renderer.
+        Without *Browse users and groups* the search is empty, and a search Jira refuses
+        (a token without ``read:jira-user``) says nothing about the id: the id alone is
+        sent then."""
+        try:
+            found = self._get_json("user/search", {"accountId": account_id})
+        except JiraApiError:
+            return Resolved(account_id)
+        for user in found if isinstance(found, list) else []:
+            if isinstance(user, dict) and user.get("accountId") == account_id:
+                return Resolved(account_id, user.get("displayName") or None)
+        return Resolved(account_id)
+
     def __call__(self, mention: Mention) -> Resolved:
         if mention.kind == "account":
-            return Resolved(mention.value)
+            return self._account(mention.value)
         found = self._search(mention.value)
         if not found and not self._browsing_allowed():
             raise LookupError(

@@ -42,6 +42,24 @@ class _FaultSpec(_ParamType):
             self.fail(f"{value!r}: {exc.message}{allowed}", param, ctx)
 
 
+def _callback_urls(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Each ``--redirect-uri`` must be an absolute http(s) URL: a typo would otherwise
+    show up only at login, as a consent page refusing the client's callback."""
+    from urllib.parse import urlsplit
+
+    for value in values:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(
+                f"{value!r} is not an http(s) URL (e.g. http://127.0.0.1:8765/callback)",
+                ctx,
+                param,
+            )
+    return values
+
+
 @click.command("sandbox")
 @click.option(
     "--port",
@@ -60,6 +78,7 @@ class _FaultSpec(_ParamType):
     "--redirect-uri",
     "redirect_uris",
     multiple=True,
+    callback=_callback_urls,
     help="A registered callback URL of the sandbox's OAuth client (repeatable).",
 )
 @click.option(

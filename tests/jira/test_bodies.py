@@ -11,7 +11,14 @@ import pytest
 
 from adfkit.jira.images import image_info, solid_png
 from adfkit.jira.mentions import Mention, Resolved, apply_mentions, find_mentions
-from adfkit.jira.richtext import MEDIA_PREFIX, file_media, for_show, read_body, resolve_media
+from adfkit.jira.richtext import (
+    MEDIA_PREFIX,
+    file_media,
+    for_show,
+    read_body,
+    resolve_media,
+    show_markdown,
+)
 
 
 def _jpeg(width: int, height: int) -> bytes:
@@ -153,3 +160,32 @@ def _walk(doc: Any) -> list[dict[str, Any]]:
             out.append(node)
             stack.extend(node.get("content") or [])
     return out
+
+
+@pytest.mark.parametrize("after", ["(lead)", ": see the notes", "[ref]", " done", ""])
+def test_show_markdown_writes_mentions_literally_and_reads_back_the_same(after: str) -> None:
+    paragraph: list[dict[str, Any]] = [
+        {"type": "text", "text": "Ask "},
+        {"type": "mention", "attrs": {"id": "712020:a-b_c", "text": "@Ann"}},
+    ]
+    if after:
+        paragraph.append({"type": "text", "text": after})
+    doc = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": paragraph}]}
+    markdown = show_markdown(doc)
+    assert markdown.startswith("Ask [~accountid:712020:a-b_c]")  # not \[\~accountid\:...
+    back = read_body(markdown, "markdown").doc
+    assert find_mentions(back) == [Mention("account", "712020:a-b_c")]
+    apply_mentions(back, lambda m: Resolved(m.value, "Ann"))
+    assert back == doc  # the text after it stays text: no link, no reference definition
+
+
+def test_show_markdown_at_the_start_of_a_line_is_no_link_reference_definition() -> None:
+    line = [
+        {"type": "mention", "attrs": {"id": "712020:a"}},
+        {"type": "text", "text": ": <notes>"},
+    ]
+    doc = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": line}]}
+    back = read_body(show_markdown(doc), "markdown").doc
+    apply_mentions(back, lambda m: Resolved(m.value))
+    assert back["content"][0]["content"][0] == line[0]
+    assert "".join(n.get("text", "") for n in back["content"][0]["content"]).startswith(": ")

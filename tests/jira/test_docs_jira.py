@@ -107,3 +107,53 @@ def test_oauth_example_lists_required_fields_and_catches_the_preflight(docs: Doc
     assert sorted(p.split(":")[0] for p in problems) == ["components", "customfield_10040"]
     assert docs.sb.count("create_issue") == 0  # the pre-flight sent nothing
     assert all(r.path.startswith(f"/ex/jira/{ACME}/") for r in docs.sb.requests if "rest" in r.path)
+
+
+def _session() -> list[tuple[str, list[str]]]:
+    """The commands of docs/jira.md's "A first session" after the login, each with the
+    output the page shows for it."""
+    part = DOC.read_text().split("### A first session", 1)[1]
+    block = re.findall(r"^```console\n(.*?)^```$", part, re.M | re.S)[1]
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.replace("\\\n", "").splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        else:
+            steps[-1][1].append(line)
+    assert steps[0][0] == "adfkit jira login --site Acme"
+    return steps[1:]  # the fixture has logged in through the same consent flow
+
+
+def test_the_first_cli_session_prints_what_the_guide_shows(
+    docs: Docs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from adfkit.jira.images import solid_png
+
+    for name in ("EMAIL", "API_TOKEN", "SITE_URL"):  # the session uses the OAuth login
+        monkeypatch.delenv(f"ADFKIT_JIRA_{name}")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    work = tmp_path / "session"
+    work.mkdir()
+    (work / "shot.png").write_bytes(solid_png(320, 200))
+    (work / "app.log").write_text("trace\n", encoding="utf-8")
+    media = re.compile(r"jira-media\.invalid/[0-9a-f-]+")
+    steps = _session()
+    assert len(steps) == 11
+    # what `login --site Acme` adds to the fixture's login: Acme saved as the site
+    chosen = subprocess.run(["adfkit", "jira", "sites", "--use", "Acme"], env=env, check=False)
+    assert chosen.returncode == 0
+    for command, shown in steps:
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=work, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, (command, done.stderr)
+        expected = "\n".join(shown).replace("http://127.0.0.1:8700", docs.sb.base_url)
+        got = media.sub("jira-media.invalid/ID", done.stdout.rstrip("\n"))
+        assert got == media.sub("jira-media.invalid/ID", expected), command
+    issue = docs.sb.issues(project="PAY")[0]
+    assert [a.filename for a in issue.attachments] == ["shot.png", "app.log"]
+    assert issue.fields["status"]["name"] == "Done"

@@ -203,3 +203,116 @@ def test_a_create_whose_image_step_fails_names_the_issue_and_a_rerun_finishes_it
     assert rerun.returncode == 0, rerun.stderr
     assert cli.sb.count("add_attachment") == uploads  # nothing uploaded twice
     assert len(_issue(cli, key).attachments) == 1
+
+
+def test_show_writes_a_mention_as_the_docs_say_and_edit_keeps_its_name(cli: Cli) -> None:
+    key = _file_bug(cli)
+    folder = _files(cli)
+    shot_line = cli.run("jira", "show", key).stdout.splitlines()[-1]  # the screenshot
+    (folder / "who.md").write_text(f"Over to @[Alice Smith] (lead).\n\n{shot_line}\n", "utf-8")
+    edited = cli.run("jira", "edit", key, "--description-file", str(folder / "who.md"))
+    assert edited.returncode == 0, edited.stderr
+
+    shown = cli.run("jira", "show", key)
+    assert shown.stdout.startswith("Over to [~accountid:712020:sandbox-alice] (lead).\n")
+    (folder / "again.md").write_text(shown.stdout.replace("lead", "owner"), encoding="utf-8")
+    again = cli.run("jira", "edit", key, "--description-file", str(folder / "again.md"))
+    assert again.returncode == 0, again.stderr
+    first = _issue(cli, key).fields["description"]["content"][0]["content"]
+    assert first[1] == {
+        "type": "mention",
+        "attrs": {"id": "712020:sandbox-alice", "text": "@Alice Smith"},
+    }  # the name survives show and edit, so every renderer still shows it
+    assert first[2]["text"] == " (owner)."
+    overview = cli.run("jira", "show", key, "--format", "text").stdout
+    assert "Over to @Alice Smith (owner)." in overview
+
+
+def test_show_comment_is_honoured_under_json_and_an_unknown_one_is_refused(cli: Cli) -> None:
+    key = _file_bug(cli)
+    folder = _files(cli)
+    (folder / "note.md").write_text("Seen twice.\n", encoding="utf-8")
+    made = json.loads(
+        cli.run("jira", "comment", key, "--body-file", str(folder / "note.md"), "--json").stdout
+    )
+    for flags in (["--json"], ["--format", "json"]):
+        shown = cli.run("jira", "show", key, "--comment", made["id"], *flags)
+        assert shown.returncode == 0, shown.stderr
+        answer = json.loads(shown.stdout)
+        assert answer["key"] == key
+        assert answer["comment"]["id"] == made["id"]
+        assert "description" not in answer
+        missing = cli.run("jira", "show", key, "--comment", "99999", *flags)
+        assert missing.returncode == 2
+        said = json.loads(missing.stdout)["message"] if "--json" in flags else missing.stderr
+        assert f"{key} has no comment 99999" in said
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["transition", "PAY-1", "--field", "Resolution=Done"],
+        ["transition", "PAY-1", "--comment-file", "{dir}/vip.md"],
+    ],
+)
+def test_transition_options_without_a_transition_are_not_silently_dropped(
+    cli: Cli, args: list[str]
+) -> None:
+    folder = _files(cli)
+    (folder / "vip.md").write_text("x\n", encoding="utf-8")
+    before = len(cli.sb.requests)
+    done = cli.run("jira", *[a.replace("{dir}", str(folder)) for a in args], "--json")
+    assert done.returncode == 2
+    assert "need TO" in json.loads(done.stdout)["message"]
+    assert len(cli.sb.requests) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("nothing.log", "No such file"), ("logs", "is a directory"), ("empty.log", "is empty")],
+)
+@pytest.mark.parametrize("command", ["attach", "create"])
+def test_a_file_to_attach_that_cannot_be_sent_is_a_usage_error_before_anything_is_sent(
+    cli: Cli, name: str, message: str, command: str
+) -> None:
+    folder = _files(cli)
+    (folder / "logs").mkdir(exist_ok=True)
+    (folder / "empty.log").write_bytes(b"")
+    path = str(folder / name)
+    required = ["--component", "Payments", "--field", "Severity=S2 - Major"]
+    args = ["jira", "attach", "PAY-1", path] if command == "attach" else [*CREATE, *required]
+    if command == "create":
+        args += ["--attach", path]
+    before = len(cli.sb.requests)
+    for flags in ([], ["--json"]):
+        done = cli.run(*args, *flags)
+        assert done.returncode == 2, done.stdout + done.stderr
+        said = json.loads(done.stdout)["message"] if flags else done.stderr
+        assert f"{path}: {message}" in said
+        assert "Traceback" not in done.stderr
+    assert len(cli.sb.requests) == before
+
+
+def test_a_site_url_that_is_not_a_url_is_a_configuration_error(cli: Cli) -> None:
+    env = {
+        **cli.env,
+        "ADFKIT_JIRA_EMAIL": "alex@example.com",
+        "ADFKIT_JIRA_API_TOKEN": "sandbox-api-token",
+        "ADFKIT_JIRA_SITE_URL": "acme.atlassian.net",  # the scheme forgotten
+    }
+    done = cli.run("jira", "show", "PAY-1", "--json", env=env)
+    assert done.returncode == 2
+    answer = json.loads(done.stdout)
+    assert answer["error"] == "ConfigError"
+    assert "ADFKIT_JIRA_SITE_URL" in answer["message"]
+    assert "'acme.atlassian.net': not an http(s) URL" in answer["message"]
+    assert "sandbox-api-token" not in done.stdout + done.stderr
+
+
+def test_a_login_whose_auth_url_is_not_a_url_stops_at_once(cli: Cli) -> None:
+    env = {**cli.env, "ADFKIT_JIRA_AUTH_URL": "auth.atlassian.com"}
+    done = cli.run("jira", "login", "--no-browser", "--json", env=env)  # no 300 s wait
+    assert done.returncode == 2
+    message = json.loads(done.stdout)["message"]
+    assert "ADFKIT_JIRA_AUTH_URL" in message
+    assert "'auth.atlassian.com': not an http(s) URL" in message

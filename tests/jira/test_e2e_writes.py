@@ -342,7 +342,12 @@ def test_show_then_edit_the_text_keeps_the_image_and_the_mention(world: World) -
     after = world.issue(key).fields["description"]
     assert len(world.issue(key).attachments) == 1
     assert _of_type(after, "mediaSingle") == _of_type(before, "mediaSingle")
-    assert _of_type(after, "mention") == [{"type": "mention", "attrs": {"id": SAM}}]
+    assert f"[~accountid:{SAM}]" in shown  # literally, as docs/jira.md shows it
+    # the same mention, display name included (found again by account id)
+    assert _of_type(after, "mention") == _of_type(before, "mention")
+    assert _of_type(after, "mention") == [
+        {"type": "mention", "attrs": {"id": SAM, "text": "@Sam Reviewer"}}
+    ]
     assert after["content"][0]["content"][0]["text"] == "Before, reworded."
 
 
@@ -531,3 +536,26 @@ def test_a_textarea_field_given_as_text_gets_mentions_and_images_on_create(
     assert _of_type(stored, "mention")[0]["attrs"]["id"] == SAM
     [media] = _of_type(stored, "media")
     assert media["attrs"]["id"] == world.issue(key).attachments[0].media_id
+
+
+def test_a_local_image_in_an_html_body_is_reported_not_silently_reduced_to_its_alt_text(
+    world: World,
+) -> None:
+    html = '<p>The error: <img src="shot.png" alt="screenshot"></p>'
+    with world.client() as client:
+        key = _created(world, client)
+        comments = world.sb.count("add_comment")
+        with pytest.raises(PreflightError) as caught:
+            client.add_comment(key, html, body_format="html")
+        (problem,) = caught.value.problems
+        assert problem.code == "IMAGE_NOT_PLACED"
+        assert '<img src="shot.png">' in problem.message
+        assert "![alt](shot.png)" in problem.fix
+        assert world.sb.count("add_comment") == comments  # nothing sent
+        creates = world.sb.count("create_issue")
+        with pytest.raises(PreflightError, match="IMAGE_NOT_PLACED"):
+            client.create_issue(summary="HTML", description=html, **BUG)
+        assert world.sb.count("create_issue") == creates
+        # an image on the web is the HTML reader's to show, as before
+        client.add_comment(key, '<p><img src="https://example.com/a.png"></p>')
+    assert world.sb.count("add_comment") == comments + 1

@@ -264,3 +264,14 @@ def test_the_documented_login_example_runs_and_prints_the_sites(
     exec(compile(code, "docs/sandbox.md", "exec"), {})
     assert capsys.readouterr().out == "['Acme', 'Beta Labs']\n"
     assert (tmp_path / "tokens.json").exists()
+
+
+@pytest.mark.parametrize("uri", ["notaurl", "127.0.0.1:8765/callback", "ftp://h/cb"])
+def test_cli_refuses_a_redirect_uri_that_is_not_an_http_url(uri: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "adfkit.sandbox", "--redirect-uri", uri],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout
+    assert f"{uri!r} is not an http(s) URL" in result.stderr
+    assert result.stdout == ""  # it never started listening
