@@ -17,9 +17,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
+from adfkit.formats.markdown.raw_html import (
+    details_parts,
+    html_blocks,
+    summary_title,
+)
 from adfkit.repair import _fit_marks, repair_document, text_of
+from adfkit.spec import NODES
 
 __all__ = ["from_markdown"]
 
@@ -62,10 +68,7 @@ _EMAIL = re.compile(r"(?<![\w.+/-])[A-Za-z0-9._+-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-
 _MENTION = re.compile(r"(?<![\w@.])@([\w][\w.-]*[\w]|[\w])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ALERT = re.compile(r"\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
-_DETAILS_OPEN = re.compile(r"^\s*<details(\s[^>]*)?>", re.IGNORECASE)
-_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
-_SUMMARY = re.compile(r"<summary(?:\s[^>]*)?>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_DETAILS = re.compile(r"<(?:/?)details", re.IGNORECASE)
 _BREAK_TAG = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 
 
@@ -73,21 +76,26 @@ _BREAK_TAG = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 def _parser() -> Any:
     import mistune  # imported on first use: `adfkit validate` never pays for it
 
+    from adfkit.formats.markdown.tables import gfm_tables
+
     return mistune.create_markdown(
-        renderer=None, plugins=["strikethrough", "table", "task_lists", "url"]
+        renderer=None, plugins=["strikethrough", gfm_tables, "task_lists", "url", "footnotes"]
     )
 
 
 def from_markdown(
-    text: str,
+    text: str | bytes,
     *,
     alerts: bool = True,
     details: bool = True,
     emoji: bool = True,
     mentions: Mapping[str, str] | None = None,
     hard_breaks: bool = False,
+    html: Literal["github", "text"] = "github",
 ) -> Json:
     """Convert Markdown to a valid ADF document (a JSON-ready dict).
+
+    ``text`` is a string, or UTF-8 bytes; a leading byte-order mark is ignored.
 
     - ``alerts``: GitHub alerts (``> [!NOTE]``, ``[!WARNING]`` ...) become panels.
     - ``details``: ``<details><summary>`` blocks become expands.
@@ -95,11 +103,20 @@ def from_markdown(
     - ``mentions``: ``@name`` -> Atlassian account id; listed names become mentions.
     - ``hard_breaks``: a single newline inside a paragraph is a line break (as in
       GitHub comments) rather than a space (as CommonMark says).
+    - ``html``: ``"github"`` reads raw HTML as GitHub renders it (``<b>``, ``<sub>``,
+      ``<kbd>``, ``<br>``, ``<img>`` ... become ADF; comments, scripts and styles stay
+      out); ``"text"`` keeps every piece of raw HTML as visible text instead.
 
     Never raises on any text; the result always passes ``adfkit.validate``.
     """
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", errors="replace")
     if not isinstance(text, str):
-        raise TypeError(f"from_markdown() takes a str, not {type(text).__name__}")
+        raise TypeError(f"from_markdown() takes str or bytes, not {type(text).__name__}")
+    if html not in ("github", "text"):
+        raise ValueError(f"from_markdown(html=...) is 'github' or 'text', not {html!r}")
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark is no text (the CLI drops it too)
     # CommonMark replaces NUL with U+FFFD; a lone surrogate cannot reach Jira either.
     tokens, _state = _parser().parse(_UNENCODABLE.sub("\ufffd", text))
     converter = _Converter(
@@ -108,6 +125,7 @@ def from_markdown(
         emoji=emoji,
         mentions=dict(mentions or {}),
         hard_breaks=hard_breaks,
+        github=html == "github",
     )
     natural: Json = {"type": "doc", "version": 1, "content": converter.blocks(tokens)}
     from adfkit.validator import is_valid
@@ -137,6 +155,7 @@ class _Converter:
     emoji: bool
     mentions: dict[str, str]
     hard_breaks: bool
+    github: bool = True
     counters: dict[str, int] = field(default_factory=dict)
 
     def next_id(self, kind: str) -> str:
@@ -146,48 +165,73 @@ class _Converter:
     # --- blocks ------------------------------------------------------------------
 
     def blocks(self, tokens: list[Token]) -> list[Json]:
+        """The blocks of one token list (a document, a quote, a list item).
+
+        ``<details>`` and ``</details>`` arrive as separate HTML blocks around the
+        Markdown they hold: a stack of the open expands takes what comes between, so
+        any nesting depth costs one pass and no recursion (mistune itself caps the
+        nesting of quotes and lists)."""
         out: list[Json] = []
-        i = 0
-        while i < len(tokens):
-            token = tokens[i]
-            if self.details and token["type"] == "block_html" and _DETAILS_OPEN.match(token["raw"]):
-                end = _details_end(tokens, i)
-                if end is not None:
-                    out.extend(self.expand(tokens, i, end))
-                    i = end + 1
-                    continue
-            handler: Callable[[Token], list[Json]] | None = getattr(
-                self, f"b_{token['type']}", None
-            )
+        # Open expands: (node or None when folded into its parent, where content goes).
+        stack: list[tuple[Json | None, list[Json]]] = []
+        for token in tokens:
+            target = stack[-1][1] if stack else out
+            kind = token["type"]
+            if kind == "block_html" and self.details and _DETAILS.search(token.get("raw", "")):
+                self.details_html(token["raw"], out, stack)
+                continue
+            handler: Callable[[Token], list[Json]] | None = getattr(self, f"b_{kind}", None)
             if handler is not None:
-                out.extend(handler(token))
+                target.extend(handler(token))
             else:  # a token type this converter does not know: keep its text
-                out.extend(self.b_block_html({"raw": _token_text(token)}))
-            i += 1
+                target.extend(self.html_as_text(_token_text(token)))
+        while stack:
+            _close_expand(stack)
         return out
+
+    def details_html(
+        self, raw: str, out: list[Json], stack: list[tuple[Json | None, list[Json]]]
+    ) -> None:
+        """An HTML block holding ``<details>`` tags: expands opened and closed on the
+        stack, the title from ``<summary>``, the markup around them as HTML."""
+        for part, value in details_parts(raw):
+            target = stack[-1][1] if stack else out
+            if part == "open":
+                real = [node for node, _ in stack if node is not None]
+                if len(real) >= 2:
+                    # ADF nests an expand one level only: deeper ones are folded into
+                    # the innermost, their titles kept as bold paragraphs.
+                    stack.append((None, target))
+                    continue
+                node: Json = {"type": "nestedExpand" if real else "expand", "content": []}
+                target.append(node)
+                stack.append((node, node["content"]))
+            elif part == "close":
+                if stack:
+                    _close_expand(stack)
+            elif part == "summary":
+                title = summary_title(value)
+                top = stack[-1][0] if stack else None
+                if top is not None and "attrs" not in top and not top["content"]:
+                    if title:
+                        top["attrs"] = {"title": title}
+                elif title:
+                    strong = {"type": "text", "text": title, "marks": [{"type": "strong"}]}
+                    target.append({"type": "paragraph", "content": [strong]})
+            else:
+                target.extend(self.raw_block(value))
+
+    def raw_block(self, raw: str) -> list[Json]:
+        """Raw HTML outside ``<details>`` tags: as GitHub shows it, or as text."""
+        if self.github:
+            return html_blocks(raw, details=self.details)
+        return self.html_as_text(raw)
 
     def b_blank_line(self, token: Token) -> list[Json]:
         return []
 
     def b_paragraph(self, token: Token) -> list[Json]:
-        inline = self.inline(token.get("children", []))
-        if not any(n["type"] == "mediaSingle" for n in inline):
-            return [{"type": "paragraph", "content": inline}]
-        # An image stands between paragraphs in ADF: split the paragraph around it, as
-        # the repair step would (whitespace at the cut goes).
-        blocks: list[Json] = []
-        run: list[Json] = []
-        for node in [*inline, None]:
-            if node is None or node["type"] == "mediaSingle":
-                _trim_run(run)
-                if run:
-                    blocks.append({"type": "paragraph", "content": run})
-                run = []
-                if node is not None:
-                    blocks.append(node)
-            else:
-                run.append(node)
-        return blocks
+        return _paragraphs(self.inline(token.get("children", [])))
 
     b_block_text = b_paragraph
 
@@ -232,8 +276,11 @@ class _Converter:
         return [{"type": "panel", "attrs": {"panelType": ALERT_PANELS[kind]}, "content": content}]
 
     def b_block_html(self, token: Token) -> list[Json]:
-        """Raw HTML is kept as visible text, line by line (never silently dropped)."""
-        lines = token.get("raw", "").rstrip("\n").split("\n")
+        return self.raw_block(token.get("raw", ""))
+
+    def html_as_text(self, raw: str) -> list[Json]:
+        """Raw HTML kept as visible text, line by line (``html="text"``)."""
+        lines = raw.rstrip("\n").split("\n")
         content: list[Json] = []
         for n, line in enumerate(lines):
             if n:
@@ -243,31 +290,37 @@ class _Converter:
         return [{"type": "paragraph", "content": content}] if content else []
 
     def b_list(self, token: Token) -> list[Json]:
+        """A list; GitHub lets task items and plain items mix in one list, ADF does not:
+        each run of task items becomes a task list and each run of plain items a list of
+        the source's kind, an ordered one continuing the numbering."""
         items = token.get("children", [])
         attrs = token.get("attrs", {})
-        if items and all(item["type"] == "task_list_item" for item in items):
-            return [self.task_list(items)]
-        content = [self.list_item(item) for item in items]
-        if attrs.get("ordered"):
-            node: Json = {"type": "orderedList", "content": content}
-            start = attrs.get("start")
-            if isinstance(start, int) and start != 1:
-                node["attrs"] = {"order": start}
-            return [node]
-        return [{"type": "bulletList", "content": content}]
+        ordered = bool(attrs.get("ordered"))
+        start = attrs.get("start")
+        number = start if isinstance(start, int) else 1
+        out: list[Json] = []
+        run: list[Token] = []
+        for n, item in enumerate([*items, None]):
+            if run and (item is None or (item["type"] == "task_list_item") != _is_task(run[0])):
+                if _is_task(run[0]):
+                    out.append(self.task_list(run))
+                else:
+                    out.append(self.plain_list(run, ordered, number + n - len(run)))
+                run = []
+            if item is not None:
+                run.append(item)
+        return out
 
-    def list_item(self, item: Token) -> Json:
-        blocks = self.blocks(item.get("children", []))
-        if item["type"] == "task_list_item":
-            # A task item in a list of mixed items keeps its box as text.
-            box = "[x] " if item.get("attrs", {}).get("checked") else "[ ] "
-            if blocks and blocks[0]["type"] == "paragraph":
-                blocks[0]["content"] = _merged(
-                    [{"type": "text", "text": box}, *blocks[0]["content"]]
-                )
-            else:
-                blocks.insert(0, {"type": "paragraph", "content": [{"type": "text", "text": box}]})
-        return {"type": "listItem", "content": blocks}
+    def plain_list(self, items: list[Token], ordered: bool, start: int) -> Json:
+        content = [
+            {"type": "listItem", "content": self.blocks(item.get("children", []))} for item in items
+        ]
+        if not ordered:
+            return {"type": "bulletList", "content": content}
+        node: Json = {"type": "orderedList", "content": content}
+        if start != 1:
+            node["attrs"] = {"order": start}
+        return node
 
     def task_list(self, items: list[Token]) -> Json:
         list_id = self.next_id("task-list")
@@ -305,39 +358,31 @@ class _Converter:
             {**c, "raw": c.get("raw", "").replace("\\|", "|")} if c["type"] == "codespan" else c
             for c in token.get("children", [])
         ]
-        paragraph: Json = {"type": "paragraph", "content": self.inline(children)}
+        blocks = _paragraphs(self.inline(children))
         align = {"center": "center", "right": "end"}.get(attrs.get("align") or "")
         if align:
-            paragraph["marks"] = [{"type": "alignment", "attrs": {"align": align}}]
+            for block in blocks:
+                if block["type"] == "paragraph":
+                    block["marks"] = [{"type": "alignment", "attrs": {"align": align}}]
         kind = "tableHeader" if attrs.get("head") else "tableCell"
-        return {"type": kind, "content": [paragraph]}
+        return {"type": kind, "content": blocks or [{"type": "paragraph", "content": []}]}
 
-    def expand(self, tokens: list[Token], start: int, end: int) -> list[Json]:
-        """``<details><summary>Title</summary> ... </details>`` as an expand; the HTML
-        around the tags, if any, stays as text."""
-        opening = tokens[start]["raw"]
-        summary = _SUMMARY.search(opening)
-        title = _decode(_TAG.sub("", summary.group(1))).strip() if summary else ""
-        head = _SUMMARY.sub("", _DETAILS_OPEN.sub("", opening, count=1), count=1)
-        if start == end:  # all on one block: <details><summary>T</summary>body</details>
-            parts = _DETAILS_CLOSE.split(head, maxsplit=1)
-            body, after = parts[0], parts[1] if len(parts) > 1 else ""
-            inner = self.b_block_html({"raw": body}) if body.strip() else []
-        else:
-            inner = self.b_block_html({"raw": head}) if head.strip() else []
-            inner += self.blocks(list(tokens[start + 1 : end]))
-            parts = _DETAILS_CLOSE.split(tokens[end]["raw"], maxsplit=1)
-            if parts[0].strip():
-                inner += self.b_block_html({"raw": parts[0]})
-            after = parts[1] if len(parts) > 1 else ""
-        node: Json = {"type": "expand", "content": inner or [{"type": "paragraph", "content": []}]}
-        if title:
-            node["attrs"] = {"title": title}
-        return [node, *(self.b_block_html({"raw": after}) if after.strip() else [])]
+    def b_footnotes(self, token: Token) -> list[Json]:
+        """GitHub's closing footnotes section: a "Footnotes" label and the notes as a
+        numbered list (the references are superscript numbers)."""
+        items = [
+            {"type": "listItem", "content": self.blocks(item.get("children", []))}
+            for item in token.get("children", [])
+        ]
+        label = {"type": "text", "text": "Footnotes", "marks": [{"type": "strong"}]}
+        notes: Json = {"type": "orderedList", "content": items}
+        return [{"type": "paragraph", "content": [label]}, notes]
 
     # --- inline --------------------------------------------------------------------
 
     def inline(self, tokens: list[Token], marks: tuple[Json, ...] = ()) -> list[Json]:
+        if self.github and any(t["type"] == "inline_html" for t in tokens):
+            return self.inline_with_html(tokens, marks)
         out: list[Json] = []
         for token in tokens:
             kind = token["type"]
@@ -359,12 +404,56 @@ class _Converter:
                 out.extend(self.link(token, marks))
             elif kind == "image":
                 out.extend(self.image(token, marks))
+            elif kind == "footnote_ref":
+                index = str(token.get("attrs", {}).get("index", ""))
+                out.append(_text(index, (*marks, _SUPERSCRIPT)))
             elif kind == "inline_html":
                 # Shown as the browser would show it: line ends inside a tag are spaces.
                 raw = token.get("raw", "").replace("\r\n", " ").replace("\n", " ")
                 out.append({"type": "hardBreak"} if _BREAK_TAG.match(raw) else _text(raw, marks))
             else:
                 out.extend(self.text(_token_text(token), marks))
+        return _merged(out)
+
+    def inline_with_html(self, tokens: list[Token], marks: tuple[Json, ...]) -> list[Json]:
+        """Inline tokens with raw HTML among them (mistune gives ``<b>``, the text and
+        ``</b>`` as separate tokens): each Markdown token is converted here and stands in
+        the HTML as a placeholder; ``from_html`` reads the stitched markup, and each
+        placeholder's nodes take the marks the HTML around them gives."""
+        source = "".join(t.get("raw", "") for t in tokens if t["type"] == "inline_html")
+        open_, close = _placeholder_quotes(source)
+        pieces: list[list[Json]] = []
+        markup: list[str] = []
+        for token in tokens:
+            if token["type"] == "inline_html":
+                markup.append(token.get("raw", ""))
+            else:
+                markup.append(f"{open_}{len(pieces)}{close}")
+                pieces.append(self.inline([token]))
+        blocks = html_blocks("".join(markup), details=self.details)
+        placeholder = re.compile(f"{open_}([0-9]+){close}")
+        out: list[Json] = []
+        for n, block in enumerate(blocks):
+            if block["type"] != "paragraph":
+                out.append(block)  # an image or a block: the paragraph is split there
+                continue
+            if n and blocks[n - 1]["type"] == "paragraph":
+                out.append({"type": "hardBreak"})
+            for node in block.get("content", []):
+                if node["type"] != "text":
+                    out.append(_with_marks(node, marks))
+                    continue
+                outer = (*marks, *node.get("marks", ()))
+                pos = 0
+                value = node["text"]
+                for match in placeholder.finditer(value):
+                    if match.start() > pos:
+                        out.append(_text(value[pos : match.start()], outer))
+                    for piece in pieces[int(match.group(1))]:
+                        _append_collapsing(out, _with_marks(piece, outer))
+                    pos = match.end()
+                if pos < len(value):
+                    out.append(_text(value[pos:], outer))
         return _merged(out)
 
     def text(self, value: str, marks: tuple[Json, ...]) -> list[Json]:
@@ -417,6 +506,77 @@ class _Converter:
         if alt:
             media["attrs"]["alt"] = alt
         return [{"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media]}]
+
+
+_INLINE = frozenset(NODES["paragraph"].content.children if NODES["paragraph"].content else ())
+_SUPERSCRIPT: Json = {"type": "subsup", "attrs": {"type": "sup"}}
+
+
+def _paragraphs(inline: list[Json]) -> list[Json]:
+    """Inline content as a paragraph, or as several around the blocks among it: an
+    image (or a block from raw HTML) stands between paragraphs in ADF, so the
+    paragraph is split there, as the repair step would (whitespace at the cut goes)."""
+    if all(n["type"] in _INLINE for n in inline):
+        return [{"type": "paragraph", "content": inline}]
+    blocks: list[Json] = []
+    run: list[Json] = []
+    for node in [*inline, None]:
+        if node is None or node["type"] not in _INLINE:
+            _trim_run(run)
+            if run:
+                blocks.append({"type": "paragraph", "content": run})
+            run = []
+            if node is not None:
+                blocks.append(node)
+        else:
+            run.append(node)
+    return blocks
+
+
+def _is_task(item: Token) -> bool:
+    return bool(item["type"] == "task_list_item")
+
+
+def _close_expand(stack: list[tuple[Json | None, list[Json]]]) -> None:
+    """The innermost open expand ends; an empty one gets the paragraph ADF needs."""
+    node, content = stack.pop()
+    if node is not None and not content:
+        content.append({"type": "paragraph", "content": []})
+
+
+def _placeholder_quotes(source: str) -> tuple[str, str]:
+    """Two private-use characters that ``source`` does not hold, to mark placeholders."""
+    for code in range(0xE000, 0xF8FF, 2):
+        open_, close = chr(code), chr(code + 1)
+        if open_ not in source and close not in source:
+            return open_, close
+    return "\ufdd0", "\ufdd1"  # unreachable in practice: every private-use pair in use
+
+
+def _append_collapsing(out: list[Json], node: Json) -> None:
+    """``node`` after ``out``, with a space that meets another across a tag that shows
+    nothing (``a <!-- c --> b``) collapsed, as a browser collapses it."""
+    last = out[-1] if out else None
+    if (
+        node["type"] == "text"
+        and node["text"].startswith(" ")
+        and last is not None
+        and last["type"] == "text"
+        and last["text"].endswith(" ")
+    ):
+        node = {**node, "text": node["text"][1:]}
+        if not node["text"]:
+            return
+    out.append(node)
+
+
+def _with_marks(node: Json, marks: tuple[Json, ...]) -> Json:
+    """``node`` under ``marks`` as well as its own (its own win for a type in both)."""
+    if node["type"] != "text" or not marks:
+        return node
+    own = node.get("marks") or []
+    types = {m["type"] for m in own}
+    return _text(node["text"], (*(m for m in marks if m["type"] not in types), *own))
 
 
 def _linked_media(node: Json, link: Json) -> Json:
@@ -555,18 +715,3 @@ def _alert_kind(tokens: list[Token]) -> str | None:
     if len(inline) > 1 and inline[1]["type"] not in ("softbreak", "linebreak"):
         return None  # text follows the marker on its line: an ordinary quote
     return match.group(1).upper()
-
-
-def _details_end(tokens: list[Token], start: int) -> int | None:
-    """Index of the token closing the ``<details>`` opened at ``start``, if any."""
-    depth = 0
-    for i in range(start, len(tokens)):
-        token = tokens[i]
-        if token["type"] != "block_html":
-            continue
-        raw = token["raw"]
-        depth += len(re.findall(r"<details(?:\s[^>]*)?>", raw, re.IGNORECASE))
-        depth -= len(_DETAILS_CLOSE.findall(raw))
-        if depth <= 0:
-            return i if i > start or _DETAILS_CLOSE.search(raw) else None
-    return None
