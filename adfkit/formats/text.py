@@ -15,7 +15,10 @@ from adfkit.formats.markdown.writer import render
 __all__ = ["to_text"]
 
 
-def to_text(doc: dict[str, Any]) -> str:
+def to_text(doc: dict[str, Any], *, link_urls: bool = True) -> str:
     """Plain text for a valid ADF document: blocks as lines, list items with their
-    markers, table cells separated by tabs, no markup."""
-    return render(doc, plain=True)
+    markers, table cells separated by tabs, no markup.
+
+    A link's address follows its text in parentheses (``docs (https://…)``) when it
+    says more than the text; ``link_urls=False`` leaves addresses out."""
+    return render(doc, plain=True, link_urls=link_urls)

@@ -79,7 +79,7 @@ def _parser() -> Any:
     from adfkit.formats.markdown.tables import gfm_tables
 
     return mistune.create_markdown(
-        renderer=None, plugins=["strikethrough", gfm_tables, "task_lists", "url", "footnotes"]
+        renderer=None, plugins=["strikethrough", gfm_tables, "task_lists", _bare_urls, "footnotes"]
     )
 
 
@@ -387,7 +387,12 @@ class _Converter:
         for token in tokens:
             kind = token["type"]
             if kind == "text":
-                out.extend(self.text(_decode(token.get("raw", "")), marks))
+                raw = token.get("raw", "")
+                if "\\" in raw and ("://" in raw or "www." in raw):
+                    # mistune gives each backslash escape a token of its own; one left in
+                    # a text is from its URL rule inside a link's text, unprocessed.
+                    raw = _ESCAPED.sub(r"\1", raw)
+                out.extend(self.text(_decode(raw), marks))
             elif kind == "codespan":
                 out.append(_text(token.get("raw", ""), (*marks, {"type": "code"})))
             elif kind == "emphasis":
@@ -467,7 +472,7 @@ class _Converter:
             if start > pos:
                 out.append(_text(value[pos:start], marks))
             if node["type"] == "text":  # an autolink inside styled text keeps the styles
-                node = {**node, "marks": [*(dict(m) for m in marks), *node["marks"]]}
+                node = _text(node["text"], (*marks, *node["marks"]))
             out.append(node)
             pos = end
         if pos < len(value):
@@ -486,9 +491,14 @@ class _Converter:
             link["attrs"]["title"] = _decode(attrs["title"])
         children = token.get("children", [])
         if _is_autolink(token):
-            href, rest = _trim_autolink(href)
-            link["attrs"]["href"] = href
-            out = self.inline([{"type": "text", "raw": href}], (*marks, link))
+            from mistune.util import escape_url
+
+            # The text is the address as written; the link, the address made safe
+            # (percent-encoded) by mistune, both without GFM's trailing punctuation.
+            shown = str(children[0].get("raw", "")) if children else href
+            shown, rest = _trim_autolink(shown)
+            link["attrs"]["href"] = escape_url(shown)
+            out = [_text(shown, (*marks, link))]
             return out + ([_text(rest, marks)] if rest else [])
         out = self.inline(children, (*marks, link))
         # A linked image keeps its link, as a link mark on its media node.
@@ -585,14 +595,24 @@ def _linked_media(node: Json, link: Json) -> Json:
 
 
 def _is_autolink(token: Token) -> bool:
-    """A bare URL that mistune's url plugin linked (its text is its address)."""
-    children = token.get("children", [])
-    return (
-        len(children) == 1
-        and children[0].get("type") == "text"
-        and children[0].get("raw") == token.get("attrs", {}).get("url")
-        and "title" not in token.get("attrs", {})
-    )
+    """A bare URL that mistune's url plugin linked (``_bare_urls`` marks them): GFM
+    trims its trailing punctuation, unlike an ``<autolink>`` or a ``[link](...)``."""
+    return bool(token.get("attrs", {}).get("bare"))
+
+
+def _bare_urls(md: Any) -> None:
+    """mistune's url plugin, with the links it makes marked as bare URLs (its token
+    looks the same as an ``<autolink>``'s once parsing is done)."""
+    from mistune.plugins.url import URL_LINK_PATTERN, parse_url_link
+
+    def parse(inline: Any, m: re.Match[str], state: Any) -> int:
+        count = len(state.tokens)
+        pos: int = parse_url_link(inline, m, state)
+        if len(state.tokens) > count and state.tokens[-1].get("type") == "link":
+            state.tokens[-1]["attrs"]["bare"] = True
+        return pos
+
+    md.inline.register("url_link", URL_LINK_PATTERN, parse)
 
 
 _TRAILING = re.compile(r"(&[A-Za-z0-9]+;|[?!.,:*_~])+$")
@@ -624,7 +644,15 @@ def _trim_run(run: list[Json]) -> None:
 
 def _merged(nodes: list[Json]) -> list[Json]:
     """Adjacent text with the same marks as one node; empty text gone (as repair
-    would do: a document needing no repair comes out the same either way)."""
+    would do: a document needing no repair comes out the same either way); spaces at
+    the edges of a styled run moved out of its styles (see ``_styled_edges``)."""
+    out = _joined(nodes)
+    if any(_edge_styled(n) for n in out):
+        out = _joined(_styled_edges(out))
+    return out
+
+
+def _joined(nodes: list[Json]) -> list[Json]:
     out: list[Json] = []
     for node in nodes:
         if node["type"] == "text":
@@ -642,14 +670,61 @@ def _merged(nodes: list[Json]) -> list[Json]:
     return out
 
 
+def _edge_styled(node: Json) -> bool:
+    if node["type"] != "text" or "marks" not in node:
+        return False
+    text: str = node["text"]
+    return (text[0] in " \t" or text[-1] in " \t") and any(
+        m["type"] in _STYLES for m in node["marks"]
+    )
+
+
+def _styled_edges(nodes: list[Json]) -> list[Json]:
+    """Spaces at the edges of a styled run without the styles the run's neighbour
+    lacks. Markdown cannot write a bold space at the edge of bold text (``** a**`` is
+    no emphasis), so reading ``<b> a</b>`` this way gives a document the writer gives
+    back exactly. Links and code keep their spaces."""
+    out: list[Json] = []
+    for i, node in enumerate(nodes):
+        if not _edge_styled(node):
+            out.append(node)
+            continue
+        text: str = node["text"]
+        marks: list[Json] = node["marks"]
+        before = _mark_types(nodes[i - 1]) if i else set()
+        after = _mark_types(nodes[i + 1]) if i + 1 < len(nodes) else set()
+        core = text.strip(" \t")
+        lead = text[: len(text) - len(text.lstrip(" \t"))]
+        trail = text[len(text.rstrip(" \t")) :] if core else ""
+        if lead:
+            kept = tuple(m for m in marks if m["type"] not in _STYLES or m["type"] in before)
+            out.append(_text(lead, kept))
+        if core:
+            out.append({**node, "text": core})
+        if trail:
+            kept = tuple(m for m in marks if m["type"] not in _STYLES or m["type"] in after)
+            out.append(_text(trail, kept))
+    return out
+
+
+def _mark_types(node: Json) -> set[str]:
+    return {m["type"] for m in node.get("marks") or ()} if node["type"] == "text" else set()
+
+
+_STYLES = frozenset({"strong", "em", "strike", "underline", "subsup"})
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _text(value: str, marks: tuple[Json, ...]) -> Json:
     node: Json = {"type": "text", "text": value}
     if marks:
         # Marks ADF forbids together (code with a link or strong) are settled here, as
-        # the repair step would settle them, so that most documents need no repair.
+        # the repair step would settle them, so that most documents need no repair;
+        # they are listed by type name, so that the order of the markup that gave
+        # them does not show.
         kept = _fit_marks(list(marks), "paragraph", "text")
         if kept:
-            node["marks"] = [dict(m) for m in kept]
+            node["marks"] = sorted((dict(m) for m in kept), key=lambda m: str(m["type"]))
     return node
 
 
