@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any
 
 from adfkit.errors import InvalidDocument
@@ -60,6 +60,9 @@ _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 _LINE_START = re.compile(r"^([-+=>#]|\d+[.)])")
 _FOLD = re.compile(r"[ \t\n\r\f\v]+")
 _LISTS = frozenset({"bulletList", "orderedList", "taskList"})
+MAX_NESTING = 32
+"""Lists and quotes nested deeper than this are written without further indentation
+(GitHub's renderer, like mistune, stops nesting long before)."""
 _LIST_FAMILY = {"bulletList": "bullet", "taskList": "bullet", "orderedList": "ordered"}
 _HARD_BREAK_SPACES = re.compile(r"(?<!\\)[ \t]+\\$")
 _AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>\x00-\x1f\x7f]*")
@@ -80,8 +83,50 @@ class _Blocks:
         self.tight = tight
 
 
+class _Indent:
+    """Lines written under prefixes: ``first`` before the first line, ``rest`` before the
+    others (a list marker and its hanging indent; "> " twice for a quote). Handlers nest
+    these instead of prefixing every line below them at every level, and ``_flatten``
+    writes each line once with all its prefixes, so the work stays linear at any depth."""
+
+    __slots__ = ("body", "first", "rest")
+
+    def __init__(self, first: str, rest: str, body: list[Line]) -> None:
+        self.first = first
+        self.rest = rest
+        self.body = body
+
+
+Line = str | _Indent
 Request = _Blocks | Json
-Lines = Generator[Request, list[str], list[str]]
+Lines = Generator[Request, list[Line], list[Line]]
+
+
+def _lines(strings: Iterable[str]) -> list[Line]:
+    return list(strings)
+
+
+def _flatten(lines: list[Line]) -> list[str]:
+    """The text lines, each with the prefixes of the ``_Indent`` blocks around it; a
+    blank line keeps its prefixes without their trailing spaces (">", "-")."""
+    out: list[str] = []
+    stack: list[tuple[Iterator[Line], str]] = [(iter(lines), "")]  # (items, first prefix)
+    rests = [""]  # the rest prefixes of the open blocks, joined, by depth
+    unused = 1  # the open blocks from this depth on have not written their first line
+    while stack:
+        item = next(stack[-1][0], None)
+        if item is None:
+            stack.pop()
+            rests.pop()
+            unused = min(unused, len(stack))
+        elif isinstance(item, _Indent):
+            stack.append((iter(item.body), item.first))
+            rests.append(rests[-1] + item.rest)
+        else:
+            prefix = rests[unused - 1] + "".join(first for _, first in stack[unused:])
+            unused = len(stack)
+            out.append(prefix + item if item else prefix.rstrip(" "))
+    return out
 
 
 def to_markdown(doc: Json) -> str:
@@ -99,7 +144,7 @@ def render(doc: Json, *, plain: bool, link_urls: bool = True) -> str:
     if errors:
         raise InvalidDocument(errors)
     writer = _Writer(plain=plain, link_urls=link_urls)
-    lines = writer.run(_Blocks(doc.get("content") or []))
+    lines = _flatten(writer.run(_Blocks(doc.get("content") or [])))
     return "\n".join(lines).rstrip("\n") + "\n" if lines else ""
 
 
@@ -113,10 +158,26 @@ class _Writer:
         self.plain = plain
         self.link_urls = link_urls
         self.alternate = False
+        self.level = 0  # how many lists and quotes enclose the block being written
 
-    def run(self, request: Request) -> list[str]:
+    def nested(self, request: Request) -> Lines:
+        """The lines of a child one nesting level down."""
+        self.level += 1
+        try:
+            return (yield request)
+        finally:
+            self.level -= 1
+
+    @property
+    def indenting(self) -> bool:
+        """Whether children are still indented (or quoted) under their parent: past
+        ``MAX_NESTING`` levels they are written flush, so a deep document gives output
+        proportional to its size, not to its size times its depth."""
+        return self.level < MAX_NESTING
+
+    def run(self, request: Request) -> list[Line]:
         stack: list[Lines] = [self.start(request)]
-        value: list[str] | None = None
+        value: list[Line] | None = None
         while True:
             try:
                 child = stack[-1].send(value)  # type: ignore[arg-type]
@@ -140,7 +201,7 @@ class _Writer:
     # --- blocks ----------------------------------------------------------------------
 
     def blocks(self, nodes: list[Json], *, tight: bool = False) -> Lines:
-        out: list[str] = []
+        out: list[Line] = []
         previous: tuple[str, bool] | None = None  # (list family, alternate marker)
         for node in nodes:
             family = _LIST_FAMILY.get(node["type"])
@@ -165,7 +226,7 @@ class _Writer:
         if not text:
             return []
         if self.plain:
-            return text.split("\n")
+            return _lines(text.split("\n"))
         # Markdown cannot keep spaces at the ends of a paragraph's lines (nor before a
         # hard break): write them as they will read back, so one pass is a fixed point.
         lines = [_HARD_BREAK_SPACES.sub(r"\\", line.strip(" \t")) for line in text.split("\n")]
@@ -195,7 +256,7 @@ class _Writer:
     def b_codeBlock(self, node: Json) -> Lines:
         code = "".join(c.get("text", "") for c in node.get("content") or [])
         if self.plain:
-            return code.split("\n")
+            return _lines(code.split("\n"))
         language = _info_string((node.get("attrs") or {}).get("language") or "")
         # A backtick fence cannot carry an info string with a backtick: use tildes.
         char = "~" if "`" in language else "`"
@@ -205,15 +266,15 @@ class _Writer:
         yield
 
     def b_blockquote(self, node: Json) -> Lines:
-        return self.quote((yield _Blocks(node.get("content") or [])))
+        return self.quote((yield from self.nested(_Blocks(node.get("content") or []))))
 
-    def quote(self, lines: list[str]) -> list[str]:
-        if self.plain:
+    def quote(self, lines: list[Line]) -> list[Line]:
+        if self.plain or not self.indenting or not lines:
             return lines
-        return [f"> {line}" if line else ">" for line in lines]
+        return [_Indent("> ", "> ", lines)]
 
     def b_panel(self, node: Json) -> Lines:
-        body = yield _Blocks(node.get("content") or [])
+        body = yield from self.nested(_Blocks(node.get("content") or []))
         if self.plain:
             return body
         kind = PANEL_ALERTS.get(node["attrs"].get("panelType", "info"), "NOTE")
@@ -248,10 +309,10 @@ class _Writer:
         loose = any(
             sum(1 for b in i.get("content") or [] if b["type"] not in _LISTS) > 1 for i in items
         )
-        out: list[str] = []
+        out: list[Line] = []
         for n, item in enumerate(items):
             content = item.get("content") or []
-            lines = (yield _Blocks(content, tight=not loose)) or [""]
+            lines = (yield from self.nested(_Blocks(content, tight=not loose))) or [""]
             if content and content[0]["type"] in _LISTS and not self.plain:
                 # "- - x" would read as a rule or lose the nesting: the inner list
                 # starts on the next line.
@@ -261,20 +322,20 @@ class _Writer:
             out.extend(self.hang(marker(n), lines))
         return out
 
-    def hang(self, marker: str, lines: list[str]) -> list[str]:
+    def hang(self, marker: str, lines: list[Line]) -> list[Line]:
         """``marker`` before the first line, the rest indented under it."""
-        pad = " " * len(marker)
-        first = (marker + lines[0]).rstrip(" ") if not lines[0] else marker + lines[0]
-        return [first] + [pad + line if line else "" for line in lines[1:]]
+        return [_Indent(marker, " " * len(marker) if self.indenting else "", lines)]
 
     def b_taskList(self, node: Json) -> Lines:
         bullet = "* " if self.alternate else "- "
         self.alternate = False
-        out: list[str] = []
+        out: list[Line] = []
+        lines: list[Line]
         for child in node.get("content") or []:
             if child["type"] == "taskList":
-                nested = yield child
-                out.extend("  " + line if line else "" for line in nested)
+                lines = yield from self.nested(child)
+                pad = "  " if self.indenting else ""
+                out.append(_Indent(pad, pad, lines) if lines else "")
                 continue
             done = child["attrs"].get("state") == "DONE"
             box = ("[x] " if done else "[ ] ") if not self.plain else ("☑ " if done else "☐ ")
@@ -282,15 +343,15 @@ class _Writer:
                 lines = (yield _Blocks(child.get("content") or [])) or [""]
             else:
                 text = self.inline(child.get("content") or [])
-                lines = [_escape_line_start(line) for line in text.split("\n")]
+                lines = _lines(_escape_line_start(line) for line in text.split("\n"))
             out.extend(self.hang(bullet + box, lines))
         return out
 
     def b_decisionList(self, node: Json) -> Lines:
-        out: list[str] = []
+        out: list[Line] = []
         for child in node.get("content") or []:
             text = self.inline(child.get("content") or [])
-            lines = [_escape_line_start(line) for line in text.split("\n")]
+            lines = _lines(_escape_line_start(line) for line in text.split("\n"))
             out.extend(self.hang("- Decision: ", lines))
         return out
         yield
@@ -300,7 +361,8 @@ class _Writer:
         for row in node.get("content") or []:
             cells: list[str] = []
             for cell in row.get("content") or []:
-                cells.append(self.cell((yield _Blocks(cell.get("content") or [], tight=True))))
+                lines = yield _Blocks(cell.get("content") or [], tight=True)
+                cells.append(self.cell(_flatten(lines)))
             rows.append(cells)
         if self.plain:
             return ["\t".join(row) for row in rows]
@@ -336,7 +398,7 @@ class _Writer:
         return out + ["---"] * (width - len(out))
 
     def b_mediaSingle(self, node: Json) -> Lines:
-        out: list[str] = []
+        out: list[Line] = []
         for child in node.get("content") or []:
             out.extend((yield child))
         return out
