@@ -78,7 +78,7 @@ def test_the_example_description_renders_as_markdown() -> None:
         (_p(_t("1. not a list")), "1\\. not a list\n", "1. not a list\n"),
         (
             _p(_t("a*b_c [d] <e> :tada: @bob &amp;")),
-            "a\\*b_c \\[d\\] \\<e> \\:tada: \\@bob \\&amp;\n",
+            "a\\*b_c \\[d\\] \\<e> &#58;tada: &#64;bob \\&amp;\n",
             "a*b_c [d] <e> :tada: @bob &amp;\n",
         ),
     ],

@@ -38,6 +38,11 @@ _KEPT = frozenset(
         "figcaption", "section",
     }
 )  # fmt: skip
+# Elements that only style their text (each maps to a mark, never to a node).
+_MARK_ONLY = frozenset(
+    {"b", "i", "strong", "em", "code", "kbd", "samp", "tt", "var", "sub", "sup", "s",
+     "strike", "del", "ins", "span", "small", "mark", "abbr", "cite", "dfn", "q"}
+)  # fmt: skip
 _CONTENT_DROPPED = frozenset(
     {"script", "style", "iframe", "noscript", "noembed", "noframes", "template", "xmp"}
 )
@@ -50,7 +55,7 @@ _ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 # One tag: its name and attribute text. "[^<>]" keeps every scan inside one tag, so a
 # run of unclosed "<a" costs linear time.
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>|<(?![!?])")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _DETAILS_TAGS = re.compile(r"<(/?)(details|summary)(?:\s[^<>]*)?\s*>", re.IGNORECASE)
 _CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|$)", re.DOTALL)
@@ -63,12 +68,26 @@ def github_safe(fragment: str, *, details: bool = True) -> str:
     their allowed attributes only, other elements unwrapped. ``details=False`` unwraps
     ``<details>`` and ``<summary>`` too (their text stays)."""
 
+    open_marks: dict[str, int] = {}
+
     def rewrite(match: re.Match[str]) -> str:
+        if match.group(2) is None:
+            return "&lt;"  # a "<" that starts no tag is text (a browser would drop it)
         closing, name, rest = match.group(1), match.group(2).lower(), match.group(3)
         if name in _CONTENT_DROPPED:
             return match.group(0)
         if name not in _KEPT or (not details and name in ("details", "summary")):
             return ""
+        if name in _MARK_ONLY:
+            # A style inside the same style adds nothing: only the outermost pair is
+            # kept, so a run of unclosed <b> costs one mark, not one per tag.
+            depth = open_marks.get(name, 0)
+            if closing:
+                open_marks[name] = max(depth - 1, 0)
+                return "" if depth > 1 else f"</{name}>"
+            open_marks[name] = depth + 1
+            if depth:
+                return ""
         if closing:
             return f"</{name}>"
         allowed = _ATTRIBUTES.get(name)

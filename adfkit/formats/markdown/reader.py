@@ -197,8 +197,8 @@ class _Converter:
         for part, value in details_parts(raw):
             target = stack[-1][1] if stack else out
             if part == "open":
-                real = [node for node, _ in stack if node is not None]
-                if len(real) >= 2:
+                real = sum(1 for node, _ in stack[:2] if node is not None)
+                if real >= 2:
                     # ADF nests an expand one level only: deeper ones are folded into
                     # the innermost, their titles kept as bold paragraphs.
                     stack.append((None, target))
@@ -224,7 +224,13 @@ class _Converter:
     def raw_block(self, raw: str) -> list[Json]:
         """Raw HTML outside ``<details>`` tags: as GitHub shows it, or as text."""
         if self.github:
-            return html_blocks(raw, details=self.details)
+            out: list[Json] = []
+            for block in html_blocks(raw, details=self.details):
+                if block["type"] == "paragraph" and "marks" not in block:
+                    out.extend(_paragraphs(block["content"]))
+                else:
+                    out.append(block)
+            return out
         return self.html_as_text(raw)
 
     def b_blank_line(self, token: Token) -> list[Json]:
@@ -237,13 +243,10 @@ class _Converter:
 
     def b_heading(self, token: Token) -> list[Json]:
         level = min(max(int(token.get("attrs", {}).get("level", 1)), 1), 6)
-        return [
-            {
-                "type": "heading",
-                "attrs": {"level": level},
-                "content": self.inline(token.get("children", [])),
-            }
-        ]
+        content = self.inline(token.get("children", []))
+        if content and (_blank_edge(content[0], 0) or _blank_edge(content[-1], -1)):
+            _trim_run(content)  # as in a paragraph: raw HTML can leave a space at the end
+        return [{"type": "heading", "attrs": {"level": level}, "content": content}]
 
     def b_thematic_break(self, token: Token) -> list[Json]:
         return [{"type": "rule"}]
@@ -265,7 +268,7 @@ class _Converter:
         tokens = list(token.get("children", []))
         kind = _alert_kind(tokens) if self.alerts else None
         if kind is None:
-            return [{"type": "blockquote", "content": self.blocks(tokens)}]
+            return _split_around_tables("blockquote", self.blocks(tokens))
         # GitHub's alert: the marker alone on the quote's first line.
         first = tokens[0]
         rest = list(first.get("children", []))[1:]
@@ -303,29 +306,61 @@ class _Converter:
         for n, item in enumerate([*items, None]):
             if run and (item is None or (item["type"] == "task_list_item") != _is_task(run[0])):
                 if _is_task(run[0]):
-                    out.append(self.task_list(run))
+                    out.extend(self.task_list(run))
                 else:
-                    out.append(self.plain_list(run, ordered, number + n - len(run)))
+                    out.extend(self.plain_list(run, ordered, number + n - len(run)))
                 run = []
             if item is not None:
                 run.append(item)
         return out
 
-    def plain_list(self, items: list[Token], ordered: bool, start: int) -> Json:
-        content = [
-            {"type": "listItem", "content": self.blocks(item.get("children", []))} for item in items
-        ]
-        if not ordered:
-            return {"type": "bulletList", "content": content}
-        node: Json = {"type": "orderedList", "content": content}
-        if start != 1:
-            node["attrs"] = {"order": start}
-        return node
-
-    def task_list(self, items: list[Token]) -> Json:
-        list_id = self.next_id("task-list")
+    def plain_list(self, items: list[Token], ordered: bool, start: int) -> list[Json]:
+        """A bullet or ordered list. ADF has no table inside a list item: the list is
+        closed before a table, the table follows, and the list reopens after it (an
+        ordered one at the same number), done here in one pass rather than left to the
+        repair step."""
+        out: list[Json] = []
         content: list[Json] = []
+        first = start
+
+        def close() -> None:
+            nonlocal content
+            if content:
+                out.append(_list_node(content, ordered, first))
+            content = []
+
+        for n, item in enumerate(items):
+            number = start + n
+            if not content:
+                first = number
+            piece: list[Json] = []
+            split = False
+            for block in self.blocks(item.get("children", [])):
+                if block["type"] != "table":
+                    piece.append(block)
+                    continue
+                if piece:
+                    content.append({"type": "listItem", "content": piece})
+                    piece = []
+                close()
+                out.append(block)
+                first, split = number, True
+            if piece or not split:
+                content.append({"type": "listItem", "content": piece})
+        close()
+        return out
+
+    def task_list(self, items: list[Token]) -> list[Json]:
+        """Task items as task lists. A task list holds only tasks and task lists, so
+        other blocks under an item end the list; they follow it, and the next items
+        start a new list (ids still follow document order)."""
+        out: list[Json] = []
+        current: Json | None = None
         for item in items:
+            if current is None:
+                current = {"type": "taskList", "attrs": {"localId": self.next_id("task-list")}}
+                current["content"] = []
+                out.append(current)
             # The item's id is taken before its children are converted: ids follow
             # document order.
             task: Json = {"type": "taskItem", "attrs": {"localId": self.next_id("task")}}
@@ -335,10 +370,13 @@ class _Converter:
                 first = blocks.pop(0)["content"]
             task["attrs"]["state"] = "DONE" if item.get("attrs", {}).get("checked") else "TODO"
             task["content"] = first
-            content.append(task)
-            # Nested task lists stay in the list; anything else is placed after it.
-            content.extend(blocks)
-        return {"type": "taskList", "attrs": {"localId": list_id}, "content": content}
+            current["content"].append(task)
+            while blocks and blocks[0]["type"] == "taskList":
+                current["content"].append(blocks.pop(0))
+            if blocks:
+                out.extend(blocks)
+                current = None
+        return out
 
     def b_table(self, token: Token) -> list[Json]:
         rows: list[Json] = []
@@ -358,14 +396,14 @@ class _Converter:
             {**c, "raw": c.get("raw", "").replace("\\|", "|")} if c["type"] == "codespan" else c
             for c in token.get("children", [])
         ]
-        blocks = _paragraphs(self.inline(children))
+        blocks = _paragraphs(self.inline(children)) or [{"type": "paragraph", "content": []}]
         align = {"center": "center", "right": "end"}.get(attrs.get("align") or "")
         if align:
             for block in blocks:
                 if block["type"] == "paragraph":
                     block["marks"] = [{"type": "alignment", "attrs": {"align": align}}]
         kind = "tableHeader" if attrs.get("head") else "tableCell"
-        return {"type": kind, "content": blocks or [{"type": "paragraph", "content": []}]}
+        return {"type": kind, "content": blocks}
 
     def b_footnotes(self, token: Token) -> list[Json]:
         """GitHub's closing footnotes section: a "Footnotes" label and the notes as a
@@ -392,7 +430,7 @@ class _Converter:
                     # mistune gives each backslash escape a token of its own; one left in
                     # a text is from its URL rule inside a link's text, unprocessed.
                     raw = _ESCAPED.sub(r"\1", raw)
-                out.extend(self.text(_decode(raw), marks))
+                out.extend(self.text(_decode(raw), marks, raw))
             elif kind == "codespan":
                 out.append(_text(token.get("raw", ""), (*marks, {"type": "code"})))
             elif kind == "emphasis":
@@ -459,24 +497,38 @@ class _Converter:
                     pos = match.end()
                 if pos < len(value):
                     out.append(_text(value[pos:], outer))
-        return _merged(out)
+        return _merged(_spaces_around_breaks(out))
 
-    def text(self, value: str, marks: tuple[Json, ...]) -> list[Json]:
-        """Plain text, with shortcodes and mentions made into nodes where asked for."""
+    def text(self, value: str, marks: tuple[Json, ...], raw: str | None = None) -> list[Json]:
+        """Plain text, with shortcodes and mentions made into nodes where asked for.
+
+        ``raw`` is the text before its entities were decoded: shortcodes, addresses and
+        mentions are looked for there, so that ``&#64;`` or ``&#58;`` (how the writer
+        keeps them literal) stays text; each piece is decoded afterwards."""
         if {m["type"] for m in marks} & {"code", "link"}:
             return [_text(value, marks)]
+        source, decode = (raw, True) if raw is not None and "&" in raw else (value, False)
         out: list[Json] = []
         pos = 0
-        for match in _inline_specials(value, emoji=self.emoji, mentions=self.mentions):
-            start, end, node = match
+        for start, end, node in _inline_specials(source, emoji=self.emoji, mentions=self.mentions):
             if start > pos:
-                out.append(_text(value[pos:start], marks))
+                piece = source[pos:start]
+                out.append(_text(_decode(piece) if decode else piece, marks))
             if node["type"] == "text":  # an autolink inside styled text keeps the styles
+                if decode:
+                    link = node["marks"][0]
+                    href = _escape_url(_decode(link["attrs"]["href"]))
+                    node = {
+                        **node,
+                        "text": _decode(node["text"]),
+                        "marks": [{"type": "link", "attrs": {"href": href}}],
+                    }
                 node = _text(node["text"], (*marks, *node["marks"]))
             out.append(node)
             pos = end
-        if pos < len(value):
-            out.append(_text(value[pos:], marks))
+        if pos < len(source):
+            piece = source[pos:]
+            out.append(_text(_decode(piece) if decode else piece, marks))
         return out
 
     def link(self, token: Token, marks: tuple[Json, ...]) -> list[Json]:
@@ -522,11 +574,44 @@ _INLINE = frozenset(NODES["paragraph"].content.children if NODES["paragraph"].co
 _SUPERSCRIPT: Json = {"type": "subsup", "attrs": {"type": "sup"}}
 
 
+def _list_node(items: list[Json], ordered: bool, start: int) -> Json:
+    if not ordered:
+        return {"type": "bulletList", "content": items}
+    node: Json = {"type": "orderedList", "content": items}
+    if start != 1:
+        node["attrs"] = {"order": start}
+    return node
+
+
+def _split_around_tables(kind: str, blocks: list[Json]) -> list[Json]:
+    """A quote's blocks, closed before each table and reopened after it (ADF has no
+    table inside a quote)."""
+    out: list[Json] = []
+    run: list[Json] = []
+    for block in blocks:
+        if block["type"] == "table":
+            if run:
+                out.append({"type": kind, "content": run})
+                run = []
+            out.append(block)
+        else:
+            run.append(block)
+    if run or not out:
+        out.append({"type": kind, "content": run})
+    return out
+
+
 def _paragraphs(inline: list[Json]) -> list[Json]:
     """Inline content as a paragraph, or as several around the blocks among it: an
     image (or a block from raw HTML) stands between paragraphs in ADF, so the
     paragraph is split there, as the repair step would (whitespace at the cut goes)."""
     if all(n["type"] in _INLINE for n in inline):
+        if inline and (_blank_edge(inline[0], 0) or _blank_edge(inline[-1], -1)):
+            # A line break or a space at a paragraph's edge (raw HTML can leave one, as
+            # in "a <!-- b -->") shows nothing.
+            _trim_run(inline)
+            if not inline:
+                return []
         return [{"type": "paragraph", "content": inline}]
     blocks: list[Json] = []
     run: list[Json] = []
@@ -563,6 +648,23 @@ def _placeholder_quotes(source: str) -> tuple[str, str]:
     return "\ufdd0", "\ufdd1"  # unreachable in practice: every private-use pair in use
 
 
+def _has_code(node: Json) -> bool:
+    return any(m["type"] == "code" for m in node.get("marks") or ())
+
+
+def _spaces_around_breaks(nodes: list[Json]) -> list[Json]:
+    """No space just before or after a line break (``a <br> b``): a browser shows none
+    there, and Markdown could not write one back."""
+    for i, node in enumerate(nodes):
+        if node["type"] != "hardBreak":
+            continue
+        if i and nodes[i - 1]["type"] == "text" and not _has_code(nodes[i - 1]):
+            nodes[i - 1] = {**nodes[i - 1], "text": nodes[i - 1]["text"].rstrip(" \t")}
+        if i + 1 < len(nodes) and nodes[i + 1]["type"] == "text" and not _has_code(nodes[i + 1]):
+            nodes[i + 1] = {**nodes[i + 1], "text": nodes[i + 1]["text"].lstrip(" \t")}
+    return nodes
+
+
 def _append_collapsing(out: list[Json], node: Json) -> None:
     """``node`` after ``out``, with a space that meets another across a tag that shows
     nothing (``a <!-- c --> b``) collapsed, as a browser collapses it."""
@@ -573,6 +675,8 @@ def _append_collapsing(out: list[Json], node: Json) -> None:
         and last is not None
         and last["type"] == "text"
         and last["text"].endswith(" ")
+        and "marks" not in node
+        and "marks" not in last
     ):
         node = {**node, "text": node["text"][1:]}
         if not node["text"]:
@@ -630,11 +734,22 @@ def _trim_autolink(url: str) -> tuple[str, str]:
     return url, rest
 
 
+def _blank_edge(node: Json, end: int) -> bool:
+    if node["type"] == "hardBreak":
+        return True
+    return node["type"] == "text" and node["text"][end] in " \t"
+
+
 def _trim_run(run: list[Json]) -> None:
-    """Whitespace at the edges of a piece of a split paragraph goes."""
-    while run and run[0].get("type") == "text" and not run[0]["text"].strip():
+    """Whitespace and line breaks at the edges of a piece of a split paragraph go."""
+    while run and (
+        run[0]["type"] == "hardBreak" or (run[0]["type"] == "text" and not run[0]["text"].strip())
+    ):
         run.pop(0)
-    while run and run[-1].get("type") == "text" and not run[-1]["text"].strip():
+    while run and (
+        run[-1]["type"] == "hardBreak"
+        or (run[-1]["type"] == "text" and not run[-1]["text"].strip())
+    ):
         run.pop()
     if run and run[0].get("type") == "text":
         run[0] = {**run[0], "text": run[0]["text"].lstrip()}
@@ -754,12 +869,12 @@ def _inline_specials(
                 found.append((m.start(), m.end(), node))
     for m in _WWW.finditer(value) if "www." in value else ():
         url, _rest = _trim_autolink(m.group(0))
-        link = {"type": "link", "attrs": {"href": "http://" + url}}
+        link = {"type": "link", "attrs": {"href": _escape_url("http://" + url)}}
         node = {"type": "text", "text": url, "marks": [link]}
         found.append((m.start(), m.start() + len(url), node))
     for m in _EMAIL.finditer(value) if "@" in value else ():
         address = m.group(0).rstrip(".")
-        link = {"type": "link", "attrs": {"href": "mailto:" + address}}
+        link = {"type": "link", "attrs": {"href": _escape_url("mailto:" + address)}}
         node = {"type": "text", "text": address, "marks": [link]}
         found.append((m.start(), m.start() + len(address), node))
     if mentions and "@" in value:
@@ -790,3 +905,11 @@ def _alert_kind(tokens: list[Token]) -> str | None:
     if len(inline) > 1 and inline[1]["type"] not in ("softbreak", "linebreak"):
         return None  # text follows the marker on its line: an ordinary quote
     return match.group(1).upper()
+
+
+def _escape_url(url: str) -> str:
+    """An address made safe as mistune makes its own links' (percent-encoded), so that
+    every link the reader gives reads back the same from the writer's output."""
+    from mistune.util import escape_url
+
+    return str(escape_url(url))

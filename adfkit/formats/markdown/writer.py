@@ -30,6 +30,7 @@ from typing import Any
 
 from adfkit.errors import InvalidDocument
 from adfkit.formats.common import iso_day
+from adfkit.repair import text_of
 
 __all__ = ["render", "to_markdown"]
 
@@ -51,9 +52,14 @@ their own)."""
 # start something: an entity, an emoji shortcode, a mention, an image. An underscore
 # between two letters or digits starts nothing (GFM: no intraword emphasis with "_"),
 # so "my_page_name" stays as it is.
+# The last three keep text that only looks like an address from being linked on the
+# way back: GFM links "https://", "www." and e-mail addresses found in text.
 _ESCAPE = re.compile(
     r"[\\`*\[\]<|~]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)|:(?=[a-z0-9_+-]+:)"
     r"|(?<![\w@.])@(?=\w)|!(?=\[)"
+    r"|(?:(?<=[Hh][Tt][Tt][Pp])|(?<=[Hh][Tt][Tt][Pp][Ss])):(?=//)"
+    r"|(?<=(?<![\w/.@:])www)\."
+    r"|(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9_-]+\.[A-Za-z0-9_-])"
 )
 # Every ASCII punctuation character: attribute strings are escaped wholesale.
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
@@ -203,7 +209,7 @@ class _Writer:
     def blocks(self, nodes: list[Json], *, tight: bool = False) -> Lines:
         out: list[Line] = []
         previous: tuple[str, bool] | None = None  # (list family, alternate marker)
-        for node in nodes:
+        for index, node in enumerate(nodes):
             family = _LIST_FAMILY.get(node["type"])
             # Two lists in a row would read back as one: the second one switches its
             # marker ("-" to "*", "." to ")"), which CommonMark reads as a new list.
@@ -216,7 +222,7 @@ class _Writer:
             lines = yield node
             if not lines:
                 continue
-            if out and not tight:
+            if out and (not tight or _needs_blank_line(node, nodes, index)):
                 out.append("")
             out.extend(lines)
         return out
@@ -241,7 +247,9 @@ class _Writer:
         yield  # a generator: this handler has no children to ask for
 
     def b_heading(self, node: Json) -> Lines:
-        text = self.inline(node.get("content") or [], breaks=" ").strip(" \t")
+        # A heading is one line: a hard break in it is written as the <br> GitHub renders.
+        breaks = " " if self.plain else "<br>"
+        text = self.inline(node.get("content") or [], breaks=breaks).strip(" \t")
         if self.plain:
             return [text]
         if re.search(r"(^|\s)#+$", text):  # would read as the optional closing sequence
@@ -269,8 +277,10 @@ class _Writer:
         return self.quote((yield from self.nested(_Blocks(node.get("content") or []))))
 
     def quote(self, lines: list[Line]) -> list[Line]:
-        if self.plain or not self.indenting or not lines:
+        if self.plain or not self.indenting:
             return lines
+        if not lines:
+            return [">"]  # an empty quote is still a quote
         return [_Indent("> ", "> ", lines)]
 
     def b_panel(self, node: Json) -> Lines:
@@ -380,22 +390,35 @@ class _Writer:
         """A cell's blocks on one line: a GFM cell holds one line of inline content, so
         lines (and blocks) are joined by ``<br>`` (documented as lossy for blocks)."""
         joiner = " " if self.plain else "<br>"
-        text = joiner.join(line.strip() for line in lines if line.strip())
+        if not self.plain:  # a hard break's backslash: the <br> between lines is the break
+            lines = [line[:-1] if _ends_in_break(line) else line for line in lines]
+        text = joiner.join(line.strip() for line in lines)
         # Every pipe left unescaped (those in code spans) would end the cell.
         return text if self.plain else re.sub(r"(?<!\\)\|", r"\\|", text)
 
     def alignments(self, table: Json, width: int) -> list[str]:
+        """Each column's alignment, from the first of its cells that starts with a
+        paragraph (GFM aligns whole columns; an image-only cell says nothing)."""
         rows = table.get("content") or []
-        source = rows[1] if len(rows) > 1 else rows[0]
+        ordered = rows[1:] + rows[:1]  # body rows first: a header may differ
         out: list[str] = []
-        for cell in (source.get("content") or [])[:width]:
-            first = (cell.get("content") or [{}])[0]
-            align = next(
-                (m["attrs"]["align"] for m in first.get("marks") or [] if m["type"] == "alignment"),
-                None,
-            )
+        for column in range(width):
+            align = None
+            for row in ordered:
+                cells = row.get("content") or []
+                blocks = cells[column].get("content") or [] if column < len(cells) else []
+                if blocks and blocks[0].get("type") == "paragraph":
+                    align = next(
+                        (
+                            m["attrs"]["align"]
+                            for m in blocks[0].get("marks") or []
+                            if m["type"] == "alignment"
+                        ),
+                        None,
+                    )
+                    break
             out.append({"center": ":-:", "end": "--:"}.get(align or "", "---"))
-        return out + ["---"] * (width - len(out))
+        return out
 
     def b_mediaSingle(self, node: Json) -> Lines:
         out: list[Line] = []
@@ -453,9 +476,24 @@ class _Writer:
     # --- inline ----------------------------------------------------------------------
 
     def inline(self, nodes: list[Json], *, breaks: str | None = None) -> str:
+        tagged = not self.plain and _styles_touch(nodes)
         parts: list[str] = []
+        open_styles: list[str] = []  # with ``tagged``: the style tags open, outermost first
         for i, node in enumerate(nodes):
             kind = node["type"]
+            if tagged:
+                styles = _styles_of(node)
+                keep = 0
+                while keep < len(open_styles) and open_styles[keep] in styles:
+                    keep += 1
+                parts.extend(_STYLE_TAGS[style][1] for style in reversed(open_styles[keep:]))
+                del open_styles[keep:]
+                for style in styles:
+                    if style not in open_styles:
+                        parts.append(_STYLE_TAGS[style][0])
+                        open_styles.append(style)
+                if styles:
+                    node = {**node, "marks": [m for m in node["marks"] if m["type"] not in styles]}
             if kind == "text":
                 if self.plain:
                     parts.append(
@@ -464,11 +502,12 @@ class _Writer:
                 else:
                     before = _edge(nodes[i - 1], last=True) if i else ""
                     after = _edge(nodes[i + 1], last=False) if i + 1 < len(nodes) else ""
-                    parts.append(self.marked(node, before, after))
+                    parts.append(self.marked(node, before, after, spaced=not tagged))
             elif kind == "hardBreak":
                 parts.append(breaks if breaks is not None else ("\n" if self.plain else "\\\n"))
             else:
                 parts.append(self.inline_node(node))
+        parts.extend(_STYLE_TAGS[style][1] for style in reversed(open_styles))
         return "".join(parts)
 
     def plain_text(self, node: Json, following: Json | None) -> str:
@@ -520,7 +559,7 @@ class _Writer:
             return "" if self.plain else f"\\[{key}\\]"
         return ""
 
-    def marked(self, node: Json, before: str, after: str) -> str:
+    def marked(self, node: Json, before: str, after: str, *, spaced: bool = True) -> str:
         """Text with its marks as Markdown. Whitespace stays outside the style
         delimiters (inside a link's brackets); a style that CommonMark would not read
         as emphasis next to these neighbours (``before``, ``after``: the characters
@@ -538,7 +577,17 @@ class _Writer:
             return self.link(_escape(text), link) if link is not None else _escape(text)
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
-        body = _escape(core)
+        if not spaced:  # inside style tags: the spaces belong to the text as it is
+            core, lead, trail = text, "", ""
+        href = str((link.get("attrs") or {}).get("href", "")) if link is not None else ""
+        autolink = (
+            link is not None
+            and text == href
+            and not (link.get("attrs") or {}).get("title")
+            and _is_autolink(href)
+        )
+        # Its own address: an autolink, where nothing is escaped.
+        body = f"<{href}>" if autolink else _escape(core)
         if not trail and after == "[" and body.endswith("!") and not body.endswith("\\!"):
             body = body[:-1] + "\\!"  # "!" then a "[" from the next text: not an image
         for mark in ("underline", "subsup"):
@@ -557,16 +606,14 @@ class _Writer:
                 else:
                     open_tag, close_tag = _STYLE_TAGS[style]
                     body = f"{open_tag}{body}{close_tag}"
-        if link is not None:
-            return self.link(_escape(lead) + body + _escape(trail), link, text=text)
+        if link is not None and not autolink:
+            return self.link(_escape(lead) + body + _escape(trail), link)
         return _escape(lead) + body + _escape(trail)
 
-    def link(self, body: str, mark: Json, *, text: str | None = None) -> str:
+    def link(self, body: str, mark: Json) -> str:
         attrs = mark.get("attrs") or {}
         href = str(attrs.get("href", ""))
         title = attrs.get("title")
-        if text is not None and text == href and not title and _is_autolink(href):
-            return f"<{href}>"  # its own address: an autolink, where nothing is escaped
         suffix = f' "{_escape_title(str(title))}"' if title else ""
         return f"[{body}]({_destination(href)}{suffix})"
 
@@ -577,6 +624,39 @@ def _html_tags(mark: Json) -> tuple[str, str]:
         return "<ins>", "</ins>"
     tag = "sup" if (mark.get("attrs") or {}).get("type") == "sup" else "sub"
     return f"<{tag}>", f"</{tag}>"
+
+
+_STYLE_MARKS = ("strong", "em", "strike")
+
+
+def _styles_of(node: Json) -> list[str]:
+    """The emphasis styles of an inline node, outermost first."""
+    if node["type"] != "text" or "marks" not in node:
+        return []
+    types = {m["type"] for m in node["marks"]}
+    return [style for style in _STYLE_MARKS if style in types]
+
+
+def _styles_touch(nodes: list[Json]) -> bool:
+    """Whether two styled texts stand side by side. Markdown delimiters cannot say
+    where one style ends and the next (or a nested one) begins there (``**a***b*``,
+    ``*a **b** c*`` with its spaces), so such a run is written with GitHub's tags."""
+    return any(_styles_of(nodes[i]) and _styles_of(nodes[i + 1]) for i in range(len(nodes) - 1))
+
+
+def _needs_blank_line(node: Json, nodes: list[Json], index: int) -> bool:
+    """Whether ``node`` needs a blank line before it even in a tight list item: a list
+    cannot interrupt a paragraph with an ordered list not starting at 1, nor with an
+    empty first item (CommonMark 5.3), and a bare marker would underline it."""
+    if index == 0 or nodes[index - 1]["type"] != "paragraph" or node["type"] not in _LISTS:
+        return False
+    if int((node.get("attrs") or {}).get("order", 1)) != 1:
+        return True
+    # An item written as a bare marker ("-" alone, its nested list below) would read
+    # as a setext heading's underline.
+    first = (node.get("content") or [{}])[0]
+    blocks = first.get("content") or []
+    return not blocks or blocks[0].get("type") in _LISTS or not text_of(first).strip()
 
 
 def _link_of(node: Json) -> Json | None:
@@ -628,8 +708,8 @@ def _info_string(language: str) -> str:
     """A code block's language as an info string: one word (whitespace, line ends
     included, becomes "-"), with backslashes and ampersands escaped, so it reads back
     as the same language and never ends the fence line."""
-    word = re.sub(r"\s+", "-", language.strip())
-    return re.sub(r"[\\&]", lambda m: "\\" + m.group(0), word)
+    word = re.sub(r"\s+", "-", language.strip()).replace("\\", "\\\\")
+    return word.replace("&", "&amp;")  # the reader decodes entities in the info string
 
 
 def _edge(node: Json, *, last: bool) -> str:
@@ -672,7 +752,17 @@ def _flanks(body: str, before: str, after: str, in_link: bool) -> bool:
 
 
 def _escape(text: str) -> str:
-    return _ESCAPE.sub(lambda m: "\\" + m.group(0), text)
+    return _ESCAPE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """A character escaped: with a backslash, or, for the characters the reader looks
+    for after decoding (a shortcode's colon, an address's "@" or "www."), as an entity,
+    which the reader leaves as text."""
+    char = match.group(0)
+    if char in ":@.":
+        return f"&#{ord(char)};"
+    return "\\" + char
 
 
 def _escape_lines(text: str) -> str:
