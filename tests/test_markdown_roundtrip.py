@@ -49,20 +49,17 @@ HOSTILE_WORDS = [
 
 def markdown(words: list[str]) -> st.SearchStrategy[str]:
     word = st.sampled_from(words)
+    wrapped = [
+        word.map(template.format)
+        for template in (
+            "*{}*", "**{}**", "~~{}~~", "`{}`", '[{}](https://x.org "t")', "<b>{}</b>",
+            "<kbd>{}</kbd>", "<sub>{}</sub>", "<sup>{}</sup>", "<ins>{}</ins>", "<!-- {} -->",
+        )
+    ]  # fmt: skip
     inline = st.one_of(
         word,
-        word.map(lambda w: f"*{w}*"),
-        word.map(lambda w: f"**{w}**"),
-        word.map(lambda w: f"~~{w}~~"),
-        word.map(lambda w: f"`{w}`"),
+        *wrapped,
         word.map(lambda w: f"[{w}](https://x.org/{w.strip()})"),
-        word.map(lambda w: f'[{w}](https://x.org "t {w}")'),
-        word.map(lambda w: f"<b>{w}</b>"),
-        word.map(lambda w: f"<kbd>{w}</kbd>"),
-        word.map(lambda w: f"<sub>{w}</sub>"),
-        word.map(lambda w: f"<sup>{w}</sup>"),
-        word.map(lambda w: f"<ins>{w}</ins>"),
-        word.map(lambda w: f"<!-- {w} -->"),
         st.just("<br>"),
         st.just("![alt](https://x.org/i.png)"),
         st.just("<https://x.org/a_b>"),
