@@ -45,12 +45,6 @@ ELSEWHERE: dict[tuple[str, str], str] = {
     ("docs/strategies.md", "def test_renderer_never_crashes"): "tests/test_strategies.py",
 }
 
-# Pages whose opening snippet is being fixed by its owner in parallel (issue 17): strict,
-# so the fix turns these into failures that ask for the entry to go.
-BROKEN: dict[str, str] = {
-    "docs/markdown.md": "the opening snippet uses text before defining it",
-}
-
 
 PRINTS = re.compile(r"\n*prints[^`]*?\n```text\n(.*?)^```$", re.M | re.S)
 
@@ -148,15 +142,6 @@ def run_page(
     return namespace, printed
 
 
-def _page_params() -> list[object]:
-    return [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, raises=NameError, reason=BROKEN[p]))
-        if p in BROKEN
-        else p
-        for p in PAGES
-    ]
-
-
 def _check_builder_guide(namespace: dict[str, object], printed: list[str]) -> None:
     assert len(shown_output("docs/builder.md")) == 1  # compared as the block ran
     description = namespace["description"]
@@ -182,7 +167,7 @@ CHECKS = {
 """What a page's examples print or leave behind, beyond running without an error."""
 
 
-@pytest.mark.parametrize("page", _page_params())
+@pytest.mark.parametrize("page", PAGES)
 def test_every_python_example_of_the_page_runs_as_written(
     page: str, workdir: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -193,8 +193,9 @@ def test_emoji_shortcodes_and_mentions() -> None:
     assert plain == _p(_text(":tada:"))
 
 
-def test_raw_html_is_kept_as_visible_text() -> None:
-    blocks = _blocks('<div class="x">\nraw\n</div>\n\ninline <b>bold</b> and <br> break')
+def test_raw_html_is_kept_as_visible_text_on_request() -> None:
+    source = '<div class="x">\nraw\n</div>\n\ninline <b>bold</b> and <br> break'
+    blocks = from_markdown(source, html="text")["content"]
     assert text_of(blocks[0]) == '<div class="x">\nraw\n</div>'
     assert blocks[1]["content"] == [
         _text("inline <b>bold</b> and "),
@@ -252,8 +253,22 @@ def test_nul_and_lone_surrogates_become_replacement_characters() -> None:
 
 
 def test_non_text_input_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match="takes a str"):
-        from_markdown(b"# bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="takes str or bytes"):
+        from_markdown(["# a list"])  # type: ignore[arg-type]
+
+
+def test_bytes_are_read_as_utf8_and_a_byte_order_mark_is_ignored() -> None:
+    expected = from_markdown("# Café")
+    assert from_markdown("# Café".encode()) == expected
+    assert from_markdown("\ufeff# Café".encode()) == expected
+    assert from_markdown("\ufeff# Café") == expected
+    # Bytes that are not UTF-8 keep their place as U+FFFD, never an exception.
+    assert text_of(from_markdown(b"caf\xe9")) == "caf\ufffd"
+
+
+def test_an_unknown_html_mode_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="'github' or 'text'"):
+        from_markdown("x", html="raw")  # type: ignore[arg-type]
 
 
 def test_deeply_nested_input_gets_a_result() -> None:

@@ -8,9 +8,12 @@ must convert to.
   options (``mentions``, ``hard_breaks``, ``alerts``, ``details``, ``emoji``).
 
 The expectations were written by hand from CommonMark and GitHub Flavored Markdown
-semantics and ADF's content rules, not copied from adfkit's output. Where CommonMark
+semantics and ADF's content rules, not copied from adfkit's output (those added with
+GitHub's raw HTML, footnotes and mixed task lists were written from the converter's
+output and checked by hand against how GitHub renders the same text). Where CommonMark
 says something ADF cannot hold, they follow adfkit's documented choices: a soft break is
-one space, raw HTML stays visible text (``<br>`` is a hard break), task ids are
+one space, raw HTML reads as GitHub renders it (``text-mode-*`` cases: as visible text,
+with ``html="text"``), task ids are
 ``task-list-N``/``task-N`` in document order, an image is a centred ``mediaSingle`` of
 external media, table alignment is an ``alignment`` mark on the cell's paragraph, a
 heading inside a list item or quote is a bold paragraph, a quote inside a list item or

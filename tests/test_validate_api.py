@@ -219,10 +219,8 @@ def test_a_built_document_is_taken_wherever_a_document_is() -> None:
     assert is_valid(built)
     validate(built)
     assert list(iter_errors(built)) == []
-    # The writers' own annotations still say dict (their modules' owners widen them to
-    # adfkit.Document); what they accept at run time is what is tested here.
-    assert adfkit.to_markdown(built) == adfkit.to_markdown(as_dict)  # type: ignore[arg-type]
-    assert adfkit.to_text(built) == adfkit.to_text(as_dict)  # type: ignore[arg-type]
+    assert adfkit.to_markdown(built) == adfkit.to_markdown(as_dict)
+    assert adfkit.to_text(built) == adfkit.to_text(as_dict)
     assert adfkit.to_html(built) == adfkit.to_html(as_dict)
     assert adfkit.from_json(as_dict) == built
 
@@ -234,7 +232,7 @@ def test_a_built_node_that_is_not_a_doc_gets_the_same_errors_as_its_json() -> No
     assert list(iter_errors(node)) == list(iter_errors(node.to_json()))
     assert [e.code for e in iter_errors(node)] == ["ROOT_NOT_DOC"]
     with pytest.raises(InvalidDocument):
-        adfkit.to_markdown(node)  # type: ignore[arg-type]
+        adfkit.to_markdown(node)
 
 
 # --- suggestions ---------------------------------------------------------------------

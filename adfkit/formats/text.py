@@ -8,14 +8,20 @@ where a block starts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from adfkit.formats.markdown.writer import render
+
+if TYPE_CHECKING:
+    from adfkit.document import Document
 
 __all__ = ["to_text"]
 
 
-def to_text(doc: dict[str, Any]) -> str:
+def to_text(doc: Document, *, link_urls: bool = True) -> str:
     """Plain text for a valid ADF document: blocks as lines, list items with their
-    markers, table cells separated by tabs, no markup."""
-    return render(doc, plain=True)
+    markers, table cells separated by tabs, no markup.
+
+    A link's address follows its text in parentheses (``docs (https://…)``) when it
+    says more than the text; ``link_urls=False`` leaves addresses out."""
+    return render(doc, plain=True, link_urls=link_urls)

@@ -17,9 +17,15 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
+from adfkit.formats.markdown.raw_html import (
+    details_parts,
+    html_blocks,
+    summary_title,
+)
 from adfkit.repair import _fit_marks, repair_document, text_of
+from adfkit.spec import NODES
 
 __all__ = ["from_markdown"]
 
@@ -62,10 +68,7 @@ _EMAIL = re.compile(r"(?<![\w.+/-])[A-Za-z0-9._+-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-
 _MENTION = re.compile(r"(?<![\w@.])@([\w][\w.-]*[\w]|[\w])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ALERT = re.compile(r"\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
-_DETAILS_OPEN = re.compile(r"^\s*<details(\s[^>]*)?>", re.IGNORECASE)
-_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
-_SUMMARY = re.compile(r"<summary(?:\s[^>]*)?>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
+_DETAILS = re.compile(r"<(?:/?)details", re.IGNORECASE)
 _BREAK_TAG = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 
 
@@ -73,21 +76,26 @@ _BREAK_TAG = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 def _parser() -> Any:
     import mistune  # imported on first use: `adfkit validate` never pays for it
 
+    from adfkit.formats.markdown.tables import gfm_tables
+
     return mistune.create_markdown(
-        renderer=None, plugins=["strikethrough", "table", "task_lists", "url"]
+        renderer=None, plugins=["strikethrough", gfm_tables, "task_lists", _bare_urls, "footnotes"]
     )
 
 
 def from_markdown(
-    text: str,
+    text: str | bytes,
     *,
     alerts: bool = True,
     details: bool = True,
     emoji: bool = True,
     mentions: Mapping[str, str] | None = None,
     hard_breaks: bool = False,
+    html: Literal["github", "text"] = "github",
 ) -> Json:
     """Convert Markdown to a valid ADF document (a JSON-ready dict).
+
+    ``text`` is a string, or UTF-8 bytes; a leading byte-order mark is ignored.
 
     - ``alerts``: GitHub alerts (``> [!NOTE]``, ``[!WARNING]`` ...) become panels.
     - ``details``: ``<details><summary>`` blocks become expands.
@@ -95,11 +103,20 @@ def from_markdown(
     - ``mentions``: ``@name`` -> Atlassian account id; listed names become mentions.
     - ``hard_breaks``: a single newline inside a paragraph is a line break (as in
       GitHub comments) rather than a space (as CommonMark says).
+    - ``html``: ``"github"`` reads raw HTML as GitHub renders it (``<b>``, ``<sub>``,
+      ``<kbd>``, ``<br>``, ``<img>`` ... become ADF; comments, scripts and styles stay
+      out); ``"text"`` keeps every piece of raw HTML as visible text instead.
 
     Never raises on any text; the result always passes ``adfkit.validate``.
     """
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", errors="replace")
     if not isinstance(text, str):
-        raise TypeError(f"from_markdown() takes a str, not {type(text).__name__}")
+        raise TypeError(f"from_markdown() takes str or bytes, not {type(text).__name__}")
+    if html not in ("github", "text"):
+        raise ValueError(f"from_markdown(html=...) is 'github' or 'text', not {html!r}")
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark is no text (the CLI drops it too)
     # CommonMark replaces NUL with U+FFFD; a lone surrogate cannot reach Jira either.
     tokens, _state = _parser().parse(_UNENCODABLE.sub("\ufffd", text))
     converter = _Converter(
@@ -108,6 +125,7 @@ def from_markdown(
         emoji=emoji,
         mentions=dict(mentions or {}),
         hard_breaks=hard_breaks,
+        github=html == "github",
     )
     natural: Json = {"type": "doc", "version": 1, "content": converter.blocks(tokens)}
     from adfkit.validator import is_valid
@@ -137,6 +155,7 @@ class _Converter:
     emoji: bool
     mentions: dict[str, str]
     hard_breaks: bool
+    github: bool = True
     counters: dict[str, int] = field(default_factory=dict)
 
     def next_id(self, kind: str) -> str:
@@ -146,60 +165,88 @@ class _Converter:
     # --- blocks ------------------------------------------------------------------
 
     def blocks(self, tokens: list[Token]) -> list[Json]:
+        """The blocks of one token list (a document, a quote, a list item).
+
+        ``<details>`` and ``</details>`` arrive as separate HTML blocks around the
+        Markdown they hold: a stack of the open expands takes what comes between, so
+        any nesting depth costs one pass and no recursion (mistune itself caps the
+        nesting of quotes and lists)."""
         out: list[Json] = []
-        i = 0
-        while i < len(tokens):
-            token = tokens[i]
-            if self.details and token["type"] == "block_html" and _DETAILS_OPEN.match(token["raw"]):
-                end = _details_end(tokens, i)
-                if end is not None:
-                    out.extend(self.expand(tokens, i, end))
-                    i = end + 1
-                    continue
-            handler: Callable[[Token], list[Json]] | None = getattr(
-                self, f"b_{token['type']}", None
-            )
+        # Open expands: (node or None when folded into its parent, where content goes).
+        stack: list[tuple[Json | None, list[Json]]] = []
+        for token in tokens:
+            target = stack[-1][1] if stack else out
+            kind = token["type"]
+            if kind == "block_html" and self.details and _DETAILS.search(token.get("raw", "")):
+                self.details_html(token["raw"], out, stack)
+                continue
+            handler: Callable[[Token], list[Json]] | None = getattr(self, f"b_{kind}", None)
             if handler is not None:
-                out.extend(handler(token))
+                target.extend(handler(token))
             else:  # a token type this converter does not know: keep its text
-                out.extend(self.b_block_html({"raw": _token_text(token)}))
-            i += 1
+                target.extend(self.html_as_text(_token_text(token)))
+        while stack:
+            _close_expand(stack)
         return out
+
+    def details_html(
+        self, raw: str, out: list[Json], stack: list[tuple[Json | None, list[Json]]]
+    ) -> None:
+        """An HTML block holding ``<details>`` tags: expands opened and closed on the
+        stack, the title from ``<summary>``, the markup around them as HTML."""
+        for part, value in details_parts(raw):
+            target = stack[-1][1] if stack else out
+            if part == "open":
+                real = sum(1 for node, _ in stack[:2] if node is not None)
+                if real >= 2:
+                    # ADF nests an expand one level only: deeper ones are folded into
+                    # the innermost, their titles kept as bold paragraphs.
+                    stack.append((None, target))
+                    continue
+                node: Json = {"type": "nestedExpand" if real else "expand", "content": []}
+                target.append(node)
+                stack.append((node, node["content"]))
+            elif part == "close":
+                if stack:
+                    _close_expand(stack)
+            elif part == "summary":
+                title = summary_title(value)
+                top = stack[-1][0] if stack else None
+                if top is not None and "attrs" not in top and not top["content"]:
+                    if title:
+                        top["attrs"] = {"title": title}
+                elif title:
+                    strong = {"type": "text", "text": title, "marks": [{"type": "strong"}]}
+                    target.append({"type": "paragraph", "content": [strong]})
+            else:
+                target.extend(self.raw_block(value))
+
+    def raw_block(self, raw: str) -> list[Json]:
+        """Raw HTML outside ``<details>`` tags: as GitHub shows it, or as text."""
+        if self.github:
+            out: list[Json] = []
+            for block in html_blocks(raw, details=self.details):
+                if block["type"] == "paragraph" and "marks" not in block:
+                    out.extend(_paragraphs(block["content"]))
+                else:
+                    out.append(block)
+            return out
+        return self.html_as_text(raw)
 
     def b_blank_line(self, token: Token) -> list[Json]:
         return []
 
     def b_paragraph(self, token: Token) -> list[Json]:
-        inline = self.inline(token.get("children", []))
-        if not any(n["type"] == "mediaSingle" for n in inline):
-            return [{"type": "paragraph", "content": inline}]
-        # An image stands between paragraphs in ADF: split the paragraph around it, as
-        # the repair step would (whitespace at the cut goes).
-        blocks: list[Json] = []
-        run: list[Json] = []
-        for node in [*inline, None]:
-            if node is None or node["type"] == "mediaSingle":
-                _trim_run(run)
-                if run:
-                    blocks.append({"type": "paragraph", "content": run})
-                run = []
-                if node is not None:
-                    blocks.append(node)
-            else:
-                run.append(node)
-        return blocks
+        return _paragraphs(self.inline(token.get("children", [])))
 
     b_block_text = b_paragraph
 
     def b_heading(self, token: Token) -> list[Json]:
         level = min(max(int(token.get("attrs", {}).get("level", 1)), 1), 6)
-        return [
-            {
-                "type": "heading",
-                "attrs": {"level": level},
-                "content": self.inline(token.get("children", [])),
-            }
-        ]
+        content = self.inline(token.get("children", []))
+        if content and (_blank_edge(content[0], 0) or _blank_edge(content[-1], -1)):
+            _trim_run(content)  # as in a paragraph: raw HTML can leave a space at the end
+        return [{"type": "heading", "attrs": {"level": level}, "content": content}]
 
     def b_thematic_break(self, token: Token) -> list[Json]:
         return [{"type": "rule"}]
@@ -221,7 +268,7 @@ class _Converter:
         tokens = list(token.get("children", []))
         kind = _alert_kind(tokens) if self.alerts else None
         if kind is None:
-            return [{"type": "blockquote", "content": self.blocks(tokens)}]
+            return _split_around_tables("blockquote", self.blocks(tokens))
         # GitHub's alert: the marker alone on the quote's first line.
         first = tokens[0]
         rest = list(first.get("children", []))[1:]
@@ -232,8 +279,11 @@ class _Converter:
         return [{"type": "panel", "attrs": {"panelType": ALERT_PANELS[kind]}, "content": content}]
 
     def b_block_html(self, token: Token) -> list[Json]:
-        """Raw HTML is kept as visible text, line by line (never silently dropped)."""
-        lines = token.get("raw", "").rstrip("\n").split("\n")
+        return self.raw_block(token.get("raw", ""))
+
+    def html_as_text(self, raw: str) -> list[Json]:
+        """Raw HTML kept as visible text, line by line (``html="text"``)."""
+        lines = raw.rstrip("\n").split("\n")
         content: list[Json] = []
         for n, line in enumerate(lines):
             if n:
@@ -243,36 +293,74 @@ class _Converter:
         return [{"type": "paragraph", "content": content}] if content else []
 
     def b_list(self, token: Token) -> list[Json]:
+        """A list; GitHub lets task items and plain items mix in one list, ADF does not:
+        each run of task items becomes a task list and each run of plain items a list of
+        the source's kind, an ordered one continuing the numbering."""
         items = token.get("children", [])
         attrs = token.get("attrs", {})
-        if items and all(item["type"] == "task_list_item" for item in items):
-            return [self.task_list(items)]
-        content = [self.list_item(item) for item in items]
-        if attrs.get("ordered"):
-            node: Json = {"type": "orderedList", "content": content}
-            start = attrs.get("start")
-            if isinstance(start, int) and start != 1:
-                node["attrs"] = {"order": start}
-            return [node]
-        return [{"type": "bulletList", "content": content}]
+        ordered = bool(attrs.get("ordered"))
+        start = attrs.get("start")
+        number = start if isinstance(start, int) else 1
+        out: list[Json] = []
+        run: list[Token] = []
+        for n, item in enumerate([*items, None]):
+            if run and (item is None or (item["type"] == "task_list_item") != _is_task(run[0])):
+                if _is_task(run[0]):
+                    out.extend(self.task_list(run))
+                else:
+                    out.extend(self.plain_list(run, ordered, number + n - len(run)))
+                run = []
+            if item is not None:
+                run.append(item)
+        return out
 
-    def list_item(self, item: Token) -> Json:
-        blocks = self.blocks(item.get("children", []))
-        if item["type"] == "task_list_item":
-            # A task item in a list of mixed items keeps its box as text.
-            box = "[x] " if item.get("attrs", {}).get("checked") else "[ ] "
-            if blocks and blocks[0]["type"] == "paragraph":
-                blocks[0]["content"] = _merged(
-                    [{"type": "text", "text": box}, *blocks[0]["content"]]
-                )
-            else:
-                blocks.insert(0, {"type": "paragraph", "content": [{"type": "text", "text": box}]})
-        return {"type": "listItem", "content": blocks}
-
-    def task_list(self, items: list[Token]) -> Json:
-        list_id = self.next_id("task-list")
+    def plain_list(self, items: list[Token], ordered: bool, start: int) -> list[Json]:
+        """A bullet or ordered list. ADF has no table inside a list item: the list is
+        closed before a table, the table follows, and the list reopens after it (an
+        ordered one at the same number), done here in one pass rather than left to the
+        repair step."""
+        out: list[Json] = []
         content: list[Json] = []
+        first = start
+
+        def close() -> None:
+            nonlocal content
+            if content:
+                out.append(_list_node(content, ordered, first))
+            content = []
+
+        for n, item in enumerate(items):
+            number = start + n
+            if not content:
+                first = number
+            piece: list[Json] = []
+            split = False
+            for block in self.blocks(item.get("children", [])):
+                if block["type"] != "table":
+                    piece.append(block)
+                    continue
+                if piece:
+                    content.append({"type": "listItem", "content": piece})
+                    piece = []
+                close()
+                out.append(block)
+                first, split = number, True
+            if piece or not split:
+                content.append({"type": "listItem", "content": piece})
+        close()
+        return out
+
+    def task_list(self, items: list[Token]) -> list[Json]:
+        """Task items as task lists. A task list holds only tasks and task lists, so
+        other blocks under an item end the list; they follow it, and the next items
+        start a new list (ids still follow document order)."""
+        out: list[Json] = []
+        current: Json | None = None
         for item in items:
+            if current is None:
+                current = {"type": "taskList", "attrs": {"localId": self.next_id("task-list")}}
+                current["content"] = []
+                out.append(current)
             # The item's id is taken before its children are converted: ids follow
             # document order.
             task: Json = {"type": "taskItem", "attrs": {"localId": self.next_id("task")}}
@@ -282,10 +370,13 @@ class _Converter:
                 first = blocks.pop(0)["content"]
             task["attrs"]["state"] = "DONE" if item.get("attrs", {}).get("checked") else "TODO"
             task["content"] = first
-            content.append(task)
-            # Nested task lists stay in the list; anything else is placed after it.
-            content.extend(blocks)
-        return {"type": "taskList", "attrs": {"localId": list_id}, "content": content}
+            current["content"].append(task)
+            while blocks and blocks[0]["type"] == "taskList":
+                current["content"].append(blocks.pop(0))
+            if blocks:
+                out.extend(blocks)
+                current = None
+        return out
 
     def b_table(self, token: Token) -> list[Json]:
         rows: list[Json] = []
@@ -305,44 +396,41 @@ class _Converter:
             {**c, "raw": c.get("raw", "").replace("\\|", "|")} if c["type"] == "codespan" else c
             for c in token.get("children", [])
         ]
-        paragraph: Json = {"type": "paragraph", "content": self.inline(children)}
+        blocks = _paragraphs(self.inline(children)) or [{"type": "paragraph", "content": []}]
         align = {"center": "center", "right": "end"}.get(attrs.get("align") or "")
         if align:
-            paragraph["marks"] = [{"type": "alignment", "attrs": {"align": align}}]
+            for block in blocks:
+                if block["type"] == "paragraph":
+                    block["marks"] = [{"type": "alignment", "attrs": {"align": align}}]
         kind = "tableHeader" if attrs.get("head") else "tableCell"
-        return {"type": kind, "content": [paragraph]}
+        return {"type": kind, "content": blocks}
 
-    def expand(self, tokens: list[Token], start: int, end: int) -> list[Json]:
-        """``<details><summary>Title</summary> ... </details>`` as an expand; the HTML
-        around the tags, if any, stays as text."""
-        opening = tokens[start]["raw"]
-        summary = _SUMMARY.search(opening)
-        title = _decode(_TAG.sub("", summary.group(1))).strip() if summary else ""
-        head = _SUMMARY.sub("", _DETAILS_OPEN.sub("", opening, count=1), count=1)
-        if start == end:  # all on one block: <details><summary>T</summary>body</details>
-            parts = _DETAILS_CLOSE.split(head, maxsplit=1)
-            body, after = parts[0], parts[1] if len(parts) > 1 else ""
-            inner = self.b_block_html({"raw": body}) if body.strip() else []
-        else:
-            inner = self.b_block_html({"raw": head}) if head.strip() else []
-            inner += self.blocks(list(tokens[start + 1 : end]))
-            parts = _DETAILS_CLOSE.split(tokens[end]["raw"], maxsplit=1)
-            if parts[0].strip():
-                inner += self.b_block_html({"raw": parts[0]})
-            after = parts[1] if len(parts) > 1 else ""
-        node: Json = {"type": "expand", "content": inner or [{"type": "paragraph", "content": []}]}
-        if title:
-            node["attrs"] = {"title": title}
-        return [node, *(self.b_block_html({"raw": after}) if after.strip() else [])]
+    def b_footnotes(self, token: Token) -> list[Json]:
+        """GitHub's closing footnotes section: a "Footnotes" label and the notes as a
+        numbered list (the references are superscript numbers)."""
+        items = [
+            {"type": "listItem", "content": self.blocks(item.get("children", []))}
+            for item in token.get("children", [])
+        ]
+        label = {"type": "text", "text": "Footnotes", "marks": [{"type": "strong"}]}
+        notes: Json = {"type": "orderedList", "content": items}
+        return [{"type": "paragraph", "content": [label]}, notes]
 
     # --- inline --------------------------------------------------------------------
 
     def inline(self, tokens: list[Token], marks: tuple[Json, ...] = ()) -> list[Json]:
+        if self.github and any(t["type"] == "inline_html" for t in tokens):
+            return self.inline_with_html(tokens, marks)
         out: list[Json] = []
         for token in tokens:
             kind = token["type"]
             if kind == "text":
-                out.extend(self.text(_decode(token.get("raw", "")), marks))
+                raw = token.get("raw", "")
+                if "\\" in raw and ("://" in raw or "www." in raw):
+                    # mistune gives each backslash escape a token of its own; one left in
+                    # a text is from its URL rule inside a link's text, unprocessed.
+                    raw = _ESCAPED.sub(r"\1", raw)
+                out.extend(self.text(_decode(raw), marks, raw))
             elif kind == "codespan":
                 out.append(_text(token.get("raw", ""), (*marks, {"type": "code"})))
             elif kind == "emphasis":
@@ -359,6 +447,9 @@ class _Converter:
                 out.extend(self.link(token, marks))
             elif kind == "image":
                 out.extend(self.image(token, marks))
+            elif kind == "footnote_ref":
+                index = str(token.get("attrs", {}).get("index", ""))
+                out.append(_text(index, (*marks, _SUPERSCRIPT)))
             elif kind == "inline_html":
                 # Shown as the browser would show it: line ends inside a tag are spaces.
                 raw = token.get("raw", "").replace("\r\n", " ").replace("\n", " ")
@@ -367,22 +458,77 @@ class _Converter:
                 out.extend(self.text(_token_text(token), marks))
         return _merged(out)
 
-    def text(self, value: str, marks: tuple[Json, ...]) -> list[Json]:
-        """Plain text, with shortcodes and mentions made into nodes where asked for."""
+    def inline_with_html(self, tokens: list[Token], marks: tuple[Json, ...]) -> list[Json]:
+        """Inline tokens with raw HTML among them (mistune gives ``<b>``, the text and
+        ``</b>`` as separate tokens): each Markdown token is converted here and stands in
+        the HTML as a placeholder; ``from_html`` reads the stitched markup, and each
+        placeholder's nodes take the marks the HTML around them gives."""
+        source = "".join(t.get("raw", "") for t in tokens if t["type"] == "inline_html")
+        open_, close = _placeholder_quotes(source)
+        pieces: list[list[Json]] = []
+        markup: list[str] = []
+        for token in tokens:
+            if token["type"] == "inline_html":
+                markup.append(token.get("raw", ""))
+            else:
+                markup.append(f"{open_}{len(pieces)}{close}")
+                pieces.append(self.inline([token]))
+        blocks = html_blocks("".join(markup), details=self.details)
+        placeholder = re.compile(f"{open_}([0-9]+){close}")
+        out: list[Json] = []
+        for n, block in enumerate(blocks):
+            if block["type"] != "paragraph":
+                out.append(block)  # an image or a block: the paragraph is split there
+                continue
+            if n and blocks[n - 1]["type"] == "paragraph":
+                out.append({"type": "hardBreak"})
+            for node in block.get("content", []):
+                if node["type"] != "text":
+                    out.append(_with_marks(node, marks))
+                    continue
+                outer = (*marks, *node.get("marks", ()))
+                pos = 0
+                value = node["text"]
+                for match in placeholder.finditer(value):
+                    if match.start() > pos:
+                        out.append(_text(value[pos : match.start()], outer))
+                    for piece in pieces[int(match.group(1))]:
+                        _append_collapsing(out, _with_marks(piece, outer))
+                    pos = match.end()
+                if pos < len(value):
+                    out.append(_text(value[pos:], outer))
+        return _merged(_spaces_around_breaks(out))
+
+    def text(self, value: str, marks: tuple[Json, ...], raw: str | None = None) -> list[Json]:
+        """Plain text, with shortcodes and mentions made into nodes where asked for.
+
+        ``raw`` is the text before its entities were decoded: shortcodes, addresses and
+        mentions are looked for there, so that ``&#64;`` or ``&#58;`` (how the writer
+        keeps them literal) stays text; each piece is decoded afterwards."""
         if {m["type"] for m in marks} & {"code", "link"}:
             return [_text(value, marks)]
+        source, decode = (raw, True) if raw is not None and "&" in raw else (value, False)
         out: list[Json] = []
         pos = 0
-        for match in _inline_specials(value, emoji=self.emoji, mentions=self.mentions):
-            start, end, node = match
+        for start, end, node in _inline_specials(source, emoji=self.emoji, mentions=self.mentions):
             if start > pos:
-                out.append(_text(value[pos:start], marks))
+                piece = source[pos:start]
+                out.append(_text(_decode(piece) if decode else piece, marks))
             if node["type"] == "text":  # an autolink inside styled text keeps the styles
-                node = {**node, "marks": [*(dict(m) for m in marks), *node["marks"]]}
+                if decode:
+                    link = node["marks"][0]
+                    href = _escape_url(_decode(link["attrs"]["href"]))
+                    node = {
+                        **node,
+                        "text": _decode(node["text"]),
+                        "marks": [{"type": "link", "attrs": {"href": href}}],
+                    }
+                node = _text(node["text"], (*marks, *node["marks"]))
             out.append(node)
             pos = end
-        if pos < len(value):
-            out.append(_text(value[pos:], marks))
+        if pos < len(source):
+            piece = source[pos:]
+            out.append(_text(_decode(piece) if decode else piece, marks))
         return out
 
     def link(self, token: Token, marks: tuple[Json, ...]) -> list[Json]:
@@ -397,9 +543,14 @@ class _Converter:
             link["attrs"]["title"] = _decode(attrs["title"])
         children = token.get("children", [])
         if _is_autolink(token):
-            href, rest = _trim_autolink(href)
-            link["attrs"]["href"] = href
-            out = self.inline([{"type": "text", "raw": href}], (*marks, link))
+            from mistune.util import escape_url
+
+            # The text is the address as written; the link, the address made safe
+            # (percent-encoded) by mistune, both without GFM's trailing punctuation.
+            shown = str(children[0].get("raw", "")) if children else href
+            shown, rest = _trim_autolink(shown)
+            link["attrs"]["href"] = escape_url(shown)
+            out = [_text(shown, (*marks, link))]
             return out + ([_text(rest, marks)] if rest else [])
         out = self.inline(children, (*marks, link))
         # A linked image keeps its link, as a link mark on its media node.
@@ -419,20 +570,153 @@ class _Converter:
         return [{"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media]}]
 
 
+_INLINE = frozenset(NODES["paragraph"].content.children if NODES["paragraph"].content else ())
+_SUPERSCRIPT: Json = {"type": "subsup", "attrs": {"type": "sup"}}
+
+
+def _list_node(items: list[Json], ordered: bool, start: int) -> Json:
+    if not ordered:
+        return {"type": "bulletList", "content": items}
+    node: Json = {"type": "orderedList", "content": items}
+    if start != 1:
+        node["attrs"] = {"order": start}
+    return node
+
+
+def _split_around_tables(kind: str, blocks: list[Json]) -> list[Json]:
+    """A quote's blocks, closed before each table and reopened after it (ADF has no
+    table inside a quote)."""
+    out: list[Json] = []
+    run: list[Json] = []
+    for block in blocks:
+        if block["type"] == "table":
+            if run:
+                out.append({"type": kind, "content": run})
+                run = []
+            out.append(block)
+        else:
+            run.append(block)
+    if run or not out:
+        out.append({"type": kind, "content": run})
+    return out
+
+
+def _paragraphs(inline: list[Json]) -> list[Json]:
+    """Inline content as a paragraph, or as several around the blocks among it: an
+    image (or a block from raw HTML) stands between paragraphs in ADF, so the
+    paragraph is split there, as the repair step would (whitespace at the cut goes)."""
+    if all(n["type"] in _INLINE for n in inline):
+        if inline and (_blank_edge(inline[0], 0) or _blank_edge(inline[-1], -1)):
+            # A line break or a space at a paragraph's edge (raw HTML can leave one, as
+            # in "a <!-- b -->") shows nothing.
+            _trim_run(inline)
+            if not inline:
+                return []
+        return [{"type": "paragraph", "content": inline}]
+    blocks: list[Json] = []
+    run: list[Json] = []
+    for node in [*inline, None]:
+        if node is None or node["type"] not in _INLINE:
+            _trim_run(run)
+            if run:
+                blocks.append({"type": "paragraph", "content": run})
+            run = []
+            if node is not None:
+                blocks.append(node)
+        else:
+            run.append(node)
+    return blocks
+
+
+def _is_task(item: Token) -> bool:
+    return bool(item["type"] == "task_list_item")
+
+
+def _close_expand(stack: list[tuple[Json | None, list[Json]]]) -> None:
+    """The innermost open expand ends; an empty one gets the paragraph ADF needs."""
+    node, content = stack.pop()
+    if node is not None and not content:
+        content.append({"type": "paragraph", "content": []})
+
+
+def _placeholder_quotes(source: str) -> tuple[str, str]:
+    """Two private-use characters that ``source`` does not hold, to mark placeholders."""
+    for code in range(0xE000, 0xF8FF, 2):
+        open_, close = chr(code), chr(code + 1)
+        if open_ not in source and close not in source:
+            return open_, close
+    return "\ufdd0", "\ufdd1"  # unreachable in practice: every private-use pair in use
+
+
+def _has_code(node: Json) -> bool:
+    return any(m["type"] == "code" for m in node.get("marks") or ())
+
+
+def _spaces_around_breaks(nodes: list[Json]) -> list[Json]:
+    """No space just before or after a line break (``a <br> b``): a browser shows none
+    there, and Markdown could not write one back."""
+    for i, node in enumerate(nodes):
+        if node["type"] != "hardBreak":
+            continue
+        if i and nodes[i - 1]["type"] == "text" and not _has_code(nodes[i - 1]):
+            nodes[i - 1] = {**nodes[i - 1], "text": nodes[i - 1]["text"].rstrip(" \t")}
+        if i + 1 < len(nodes) and nodes[i + 1]["type"] == "text" and not _has_code(nodes[i + 1]):
+            nodes[i + 1] = {**nodes[i + 1], "text": nodes[i + 1]["text"].lstrip(" \t")}
+    return nodes
+
+
+def _append_collapsing(out: list[Json], node: Json) -> None:
+    """``node`` after ``out``, with a space that meets another across a tag that shows
+    nothing (``a <!-- c --> b``) collapsed, as a browser collapses it."""
+    last = out[-1] if out else None
+    if (
+        node["type"] == "text"
+        and node["text"].startswith(" ")
+        and last is not None
+        and last["type"] == "text"
+        and last["text"].endswith(" ")
+        and "marks" not in node
+        and "marks" not in last
+    ):
+        node = {**node, "text": node["text"][1:]}
+        if not node["text"]:
+            return
+    out.append(node)
+
+
+def _with_marks(node: Json, marks: tuple[Json, ...]) -> Json:
+    """``node`` under ``marks`` as well as its own (its own win for a type in both)."""
+    if node["type"] != "text" or not marks:
+        return node
+    own = node.get("marks") or []
+    types = {m["type"] for m in own}
+    return _text(node["text"], (*(m for m in marks if m["type"] not in types), *own))
+
+
 def _linked_media(node: Json, link: Json) -> Json:
     media = [{**m, "marks": [link]} for m in node["content"]]
     return {**node, "content": media}
 
 
 def _is_autolink(token: Token) -> bool:
-    """A bare URL that mistune's url plugin linked (its text is its address)."""
-    children = token.get("children", [])
-    return (
-        len(children) == 1
-        and children[0].get("type") == "text"
-        and children[0].get("raw") == token.get("attrs", {}).get("url")
-        and "title" not in token.get("attrs", {})
-    )
+    """A bare URL that mistune's url plugin linked (``_bare_urls`` marks them): GFM
+    trims its trailing punctuation, unlike an ``<autolink>`` or a ``[link](...)``."""
+    return bool(token.get("attrs", {}).get("bare"))
+
+
+def _bare_urls(md: Any) -> None:
+    """mistune's url plugin, with the links it makes marked as bare URLs (its token
+    looks the same as an ``<autolink>``'s once parsing is done)."""
+    from mistune.plugins.url import URL_LINK_PATTERN, parse_url_link
+
+    def parse(inline: Any, m: re.Match[str], state: Any) -> int:
+        count = len(state.tokens)
+        pos: int = parse_url_link(inline, m, state)
+        if len(state.tokens) > count and state.tokens[-1].get("type") == "link":
+            state.tokens[-1]["attrs"]["bare"] = True
+        return pos
+
+    md.inline.register("url_link", URL_LINK_PATTERN, parse)
 
 
 _TRAILING = re.compile(r"(&[A-Za-z0-9]+;|[?!.,:*_~])+$")
@@ -450,11 +734,22 @@ def _trim_autolink(url: str) -> tuple[str, str]:
     return url, rest
 
 
+def _blank_edge(node: Json, end: int) -> bool:
+    if node["type"] == "hardBreak":
+        return True
+    return node["type"] == "text" and node["text"][end] in " \t"
+
+
 def _trim_run(run: list[Json]) -> None:
-    """Whitespace at the edges of a piece of a split paragraph goes."""
-    while run and run[0].get("type") == "text" and not run[0]["text"].strip():
+    """Whitespace and line breaks at the edges of a piece of a split paragraph go."""
+    while run and (
+        run[0]["type"] == "hardBreak" or (run[0]["type"] == "text" and not run[0]["text"].strip())
+    ):
         run.pop(0)
-    while run and run[-1].get("type") == "text" and not run[-1]["text"].strip():
+    while run and (
+        run[-1]["type"] == "hardBreak"
+        or (run[-1]["type"] == "text" and not run[-1]["text"].strip())
+    ):
         run.pop()
     if run and run[0].get("type") == "text":
         run[0] = {**run[0], "text": run[0]["text"].lstrip()}
@@ -464,7 +759,15 @@ def _trim_run(run: list[Json]) -> None:
 
 def _merged(nodes: list[Json]) -> list[Json]:
     """Adjacent text with the same marks as one node; empty text gone (as repair
-    would do: a document needing no repair comes out the same either way)."""
+    would do: a document needing no repair comes out the same either way); spaces at
+    the edges of a styled run moved out of its styles (see ``_styled_edges``)."""
+    out = _joined(nodes)
+    if any(_edge_styled(n) for n in out):
+        out = _joined(_styled_edges(out))
+    return out
+
+
+def _joined(nodes: list[Json]) -> list[Json]:
     out: list[Json] = []
     for node in nodes:
         if node["type"] == "text":
@@ -482,14 +785,61 @@ def _merged(nodes: list[Json]) -> list[Json]:
     return out
 
 
+def _edge_styled(node: Json) -> bool:
+    if node["type"] != "text" or "marks" not in node:
+        return False
+    text: str = node["text"]
+    return (text[0] in " \t" or text[-1] in " \t") and any(
+        m["type"] in _STYLES for m in node["marks"]
+    )
+
+
+def _styled_edges(nodes: list[Json]) -> list[Json]:
+    """Spaces at the edges of a styled run without the styles the run's neighbour
+    lacks. Markdown cannot write a bold space at the edge of bold text (``** a**`` is
+    no emphasis), so reading ``<b> a</b>`` this way gives a document the writer gives
+    back exactly. Links and code keep their spaces."""
+    out: list[Json] = []
+    for i, node in enumerate(nodes):
+        if not _edge_styled(node):
+            out.append(node)
+            continue
+        text: str = node["text"]
+        marks: list[Json] = node["marks"]
+        before = _mark_types(nodes[i - 1]) if i else set()
+        after = _mark_types(nodes[i + 1]) if i + 1 < len(nodes) else set()
+        core = text.strip(" \t")
+        lead = text[: len(text) - len(text.lstrip(" \t"))]
+        trail = text[len(text.rstrip(" \t")) :] if core else ""
+        if lead:
+            kept = tuple(m for m in marks if m["type"] not in _STYLES or m["type"] in before)
+            out.append(_text(lead, kept))
+        if core:
+            out.append({**node, "text": core})
+        if trail:
+            kept = tuple(m for m in marks if m["type"] not in _STYLES or m["type"] in after)
+            out.append(_text(trail, kept))
+    return out
+
+
+def _mark_types(node: Json) -> set[str]:
+    return {m["type"] for m in node.get("marks") or ()} if node["type"] == "text" else set()
+
+
+_STYLES = frozenset({"strong", "em", "strike", "underline", "subsup"})
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def _text(value: str, marks: tuple[Json, ...]) -> Json:
     node: Json = {"type": "text", "text": value}
     if marks:
         # Marks ADF forbids together (code with a link or strong) are settled here, as
-        # the repair step would settle them, so that most documents need no repair.
+        # the repair step would settle them, so that most documents need no repair;
+        # they are listed by type name, so that the order of the markup that gave
+        # them does not show.
         kept = _fit_marks(list(marks), "paragraph", "text")
         if kept:
-            node["marks"] = [dict(m) for m in kept]
+            node["marks"] = sorted((dict(m) for m in kept), key=lambda m: str(m["type"]))
     return node
 
 
@@ -519,12 +869,12 @@ def _inline_specials(
                 found.append((m.start(), m.end(), node))
     for m in _WWW.finditer(value) if "www." in value else ():
         url, _rest = _trim_autolink(m.group(0))
-        link = {"type": "link", "attrs": {"href": "http://" + url}}
+        link = {"type": "link", "attrs": {"href": _escape_url("http://" + url)}}
         node = {"type": "text", "text": url, "marks": [link]}
         found.append((m.start(), m.start() + len(url), node))
     for m in _EMAIL.finditer(value) if "@" in value else ():
         address = m.group(0).rstrip(".")
-        link = {"type": "link", "attrs": {"href": "mailto:" + address}}
+        link = {"type": "link", "attrs": {"href": _escape_url("mailto:" + address)}}
         node = {"type": "text", "text": address, "marks": [link]}
         found.append((m.start(), m.start() + len(address), node))
     if mentions and "@" in value:
@@ -557,16 +907,9 @@ def _alert_kind(tokens: list[Token]) -> str | None:
     return match.group(1).upper()
 
 
-def _details_end(tokens: list[Token], start: int) -> int | None:
-    """Index of the token closing the ``<details>`` opened at ``start``, if any."""
-    depth = 0
-    for i in range(start, len(tokens)):
-        token = tokens[i]
-        if token["type"] != "block_html":
-            continue
-        raw = token["raw"]
-        depth += len(re.findall(r"<details(?:\s[^>]*)?>", raw, re.IGNORECASE))
-        depth -= len(_DETAILS_CLOSE.findall(raw))
-        if depth <= 0:
-            return i if i > start or _DETAILS_CLOSE.search(raw) else None
-    return None
+def _escape_url(url: str) -> str:
+    """An address made safe as mistune makes its own links' (percent-encoded), so that
+    every link the reader gives reads back the same from the writer's output."""
+    from mistune.util import escape_url
+
+    return str(escape_url(url))

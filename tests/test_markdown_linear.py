@@ -1,0 +1,160 @@
+"""Markdown in and out stays linear on hostile input: for every nesting family and every
+repeated token, 1 MB costs about ten times what 100 KB costs.
+
+Work is counted, not timed: the number of Python and built-in function calls that
+``cProfile`` records while the entry point runs (a quadratic walk shows as a hundredfold
+count, whatever the machine's load). What this cannot see is work inside one C call (a
+regular expression that backtracks over the whole input); the patterns the Markdown
+modules use are written so that each scan stops at the next ``<``, line end or tag,
+and ``benchmarks/bench_markdown_families.py`` times every family at both sizes. Each
+family also has to come back as valid ADF that keeps its text, and the writers have to
+take that ADF back.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import pstats
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from adfkit import from_markdown, iter_errors
+from adfkit.formats.markdown import to_markdown
+from adfkit.formats.markdown.writer import _Blocks, _flatten, _Writer
+from adfkit.formats.text import to_text
+from adfkit.repair import text_of
+
+# The issue's sizes are 100 KB and 1 MB (``ADFKIT_LINEAR_SIZES=full``, about ten minutes
+# on a quiet machine); by default each family runs at a fifth of them, the same tenfold
+# step, so the whole file stays within a couple of minutes in CI.
+SMALL, LARGE = (
+    (100_000, 1_000_000) if os.environ.get("ADFKIT_LINEAR_SIZES") == "full" else (20_000, 200_000)
+)
+# Ten times the input may cost at most this many times the work, plus a constant for
+# the fixed costs (imports already done, parser built, caches warm).
+GROWTH = 12
+FIXED = 5_000
+
+# Not here: nested emphasis ("*a " * n + "x" + " b*" * n), which mistune's own parse
+# takes quadratic time over (0.11 s at n=1,000, 0.47 s at n=2,000, before adfkit sees a
+# token); docs/markdown.md lists it.
+FAMILIES: dict[str, Callable[[int], str]] = {
+    "nested quotes": lambda n: "> " * n + "x\n",
+    "nested lists": lambda n: "- " * n + "x\n",
+    "nested ordered lists": lambda n: "1. " * n + "x\n",
+    "nested details": lambda n: "<details>\n\n" * n + "x\n\n" + "</details>\n\n" * n,
+    "details with summaries": lambda n: "<details><summary>s</summary>\n\n" * n + "x\n",
+    "unclosed details": lambda n: "<details>\n\n" * n + "x\n",
+    "stray details closers": lambda n: "</details>\n\n" * n + "x\n",
+    "emphasis runs": lambda n: "*" * n + "x" + "_" * n,
+    "brackets": lambda n: "[" * n + "x" + "]" * n,
+    "link openers": lambda n: "[a](" * n + "x",
+    "backticks": lambda n: "`" * n + "x",
+    "backtick runs": lambda n: "`a``b" * n,
+    "less-than runs": lambda n: "<" * n + "x",
+    "unclosed tags": lambda n: "x <a" * n,
+    "inline tags": lambda n: "a <b>b</b> <kbd>c</kbd> " * n,
+    "unclosed inline tags": lambda n: "<b>a " * n,
+    "html comments": lambda n: "<!-- x -->" * n + "x",
+    "unclosed comment": lambda n: "<!--" + " x" * n,
+    "html blocks": lambda n: "<div>\nx\n</div>\n\n" * n,
+    "wide table": lambda n: "|" + "a|" * n + "\n|" + "-|" * n + "\n|" + "1|" * n + "\n",
+    "long table": lambda n: "| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * n,
+    "tables in lists": lambda n: "- x\n\n  | a |\n  |---|\n  | 1 |\n\n" * n,
+    "task items": lambda n: "- [ ] x\n  - [x] y\n" * n,
+    "footnotes": lambda n: "a[^1] " * n + "\n\n[^1]: note\n",
+    "entities": lambda n: "&amp;&#x41;&lt;" * n,
+    "autolinks": lambda n: "https://x.org/a_b " * n,
+    "emoji and mentions": lambda n: ":tada: @ana " * n,
+    "hard breaks": lambda n: "a\\\n" * n + "x",
+}
+
+
+# An unclosed comment hides the rest of the document on GitHub, and so in adfkit.
+HIDDEN = {"unclosed comment"}
+
+
+def _sized(family: Callable[[int], str], size: int) -> str:
+    """The family's pattern repeated to about ``size`` bytes."""
+    unit = len(family(1).encode())
+    return family(max(1, size // unit))
+
+
+def _work(fn: Callable[[Any], Any], argument: Any) -> tuple[int, Any]:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        result = fn(argument)
+    finally:
+        profiler.disable()
+    stats: dict[Any, tuple[int, int, float, float, Any]] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    return sum(entry[1] for entry in stats.values()), result
+
+
+def _assert_linear(name: str, small: int, large: int) -> None:
+    assert large <= GROWTH * small + FIXED, (
+        f"{name}: {small:,} calls at 100 KB but {large:,} at 1 MB "
+        f"({large / max(small, 1):.1f}x for 10x the input)"
+    )
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=list(FAMILIES))
+def test_from_markdown_and_the_writers_grow_linearly(family: str) -> None:
+    make = FAMILIES[family]
+    counts: dict[str, list[int]] = {"from_markdown": [], "to_markdown": [], "to_text": []}
+    for size in (SMALL, LARGE):
+        source = _sized(make, size)
+        work, doc = _work(from_markdown, source)
+        counts["from_markdown"].append(work)
+        assert list(iter_errors(doc)) == []
+        if family in HIDDEN:
+            assert doc["content"] == [], f"{family}: GitHub shows nothing of it"
+        elif "\nx" in source or " x" in source or source.endswith("x"):
+            # (in the text, or in an attribute: "```x" is a code block in language x)
+            assert "x" in text_of(doc) + json.dumps(doc), f"{family}: the text was lost"
+        counts["to_markdown"].append(_work(to_markdown, doc)[0])
+        counts["to_text"].append(_work(to_text, doc)[0])
+    for entry, (small, large) in counts.items():
+        _assert_linear(f"{family} / {entry}", small, large)
+
+
+def _deep(kind: str, depth: int) -> dict[str, Any]:
+    def task(text: str) -> dict[str, Any]:
+        item = {"type": "taskItem", "attrs": {"localId": "", "state": "TODO"}}
+        return {**item, "content": [{"type": "text", "text": text}]}
+
+    node: dict[str, Any]
+    if kind == "bulletList":
+        node = {"type": "paragraph", "content": [{"type": "text", "text": "x"}]}
+        for _ in range(depth):
+            node = {"type": "bulletList", "content": [{"type": "listItem", "content": [node]}]}
+    else:
+        node = {"type": "taskList", "attrs": {"localId": ""}, "content": [task("x")]}
+        for _ in range(depth):
+            node = {"type": "taskList", "attrs": {"localId": ""}, "content": [task("t"), node]}
+    doc = {"type": "doc", "version": 1, "content": [node]}
+    assert list(iter_errors(doc)) == []
+    return doc
+
+
+@pytest.mark.parametrize("kind", ["bulletList", "taskList"])
+def test_the_writers_grow_linearly_with_depth(kind: str) -> None:
+    """ADF may nest lists without limit; Markdown indentation would make the output grow
+    with the square of the depth, so past ``MAX_NESTING`` levels it stops growing. The
+    writer's own walk is counted (the validator it calls first is the validator's
+    business: tests/test_validate_api.py)."""
+    for plain in (False, True):
+
+        def write(doc: dict[str, Any], plain: bool = plain) -> str:
+            lines = _flatten(_Writer(plain=plain).run(_Blocks(doc["content"])))
+            return "\n".join(lines)
+
+        small, out_small = _work(write, _deep(kind, 2_000))
+        large, out_large = _work(write, _deep(kind, 20_000))
+        _assert_linear(f"writer (plain={plain}) at depth", small, large)
+        assert len(out_large) <= GROWTH * len(out_small)
+        assert out_large.rstrip().endswith("x")
