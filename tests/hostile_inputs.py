@@ -252,6 +252,9 @@ WIKI_FAMILIES: dict[str, Callable[[int], str]] = {
     "wiki-brace-run": lambda n: _repeat("{", n),
     "wiki-table-rows": lambda n: _repeat("|a|{panel}b{panel}|\n", n),
     "wiki-link-run": lambda n: _repeat("[a|", n),
+    "wiki-heading-prefixes": lambda n: _repeat("h1. ", n, tail="x"),
+    "wiki-quote-prefixes": lambda n: _repeat("bq. ", n, tail="x"),
+    "wiki-quotes-in-items": lambda n: _repeat("* bq. ", n, tail="x"),
 }
 
 FAMILIES: dict[str, Callable[[int], str]] = {

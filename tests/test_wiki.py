@@ -488,6 +488,9 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "unclosed macros in a cell": lambda n: "|" + "{panel:x}a|" * (n // 11),
     "a cell over many lines": lambda n: "|a\n" + "b|c\n" * (n // 4),
     "case-nested macros": lambda n: _case_nested("quote", 32) * (n // 460),
+    "heading prefixes": lambda n: "h1. " * (n // 4),
+    "quote prefixes": lambda n: "bq. " * (n // 4),
+    "quotes in list items": lambda n: "* bq. " * (n // 6),
 }
 
 
@@ -518,6 +521,9 @@ def test_deep_input_gets_a_result() -> None:
         "[" * 10000 + "x" + "]" * 10000,
         _case_nested("quote", 32) + _case_nested("panel", 32),
         "* " + "{quote}\n* {panel}\n* " * 3000,
+        "h1. " * 20000 + "x",  # was a RecursionError: each "h1." looked at the next
+        "bq. " * 20000 + "x",  # was a RecursionError: each "bq." read the rest
+        "* bq. " * 20000 + "x",  # was a RecursionError: a list in a quote in a list
     ):
         assert is_valid(from_wiki(source))
 
