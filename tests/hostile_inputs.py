@@ -94,6 +94,100 @@ def many_out_of_range(n: int) -> str:
     return "[" + ",".join(["1e400"] * max(1, n // 6)) + "]"
 
 
+def _fill(unit: str, n: int, room: int = 200) -> int:
+    """How many ``unit``s (and a comma each) make about ``n`` bytes, at least one."""
+    return max(1, (n - room) // (len(unit) + 1))
+
+
+def deep_mixed_lists(n: int) -> str:
+    """Ordered and bullet lists nested alternately, each item a paragraph, the nested
+    list and a paragraph after it: list markers (``#*#*``) and lines at every depth."""
+    levels = [
+        '{"type":"' + kind + '","content":[{"type":"listItem","content":[' + _PARA + ","
+        for kind in ("orderedList", "bulletList")
+    ]
+    closing = "]}]},"
+    depth = max(2, (n - 200) // (len(levels[0]) + len(closing) + len(_PARA)))
+    opening = "".join(levels[k % 2] for k in range(depth))
+    inner = '{"type":"paragraph"}'
+    return _doc(opening + inner + ("]}]}," + _PARA) * depth)
+
+
+def deep_task_lists(n: int) -> str:
+    """Task lists nested directly in task lists, a task at every level."""
+    task = '{"type":"taskItem","attrs":{"localId":"t","state":"DONE"},"content":[{"type":"text","text":"do"}]}'
+    level = '{"type":"taskList","attrs":{"localId":"l"},"content":[' + task + ","
+    depth = max(1, (n - 300) // (len(level) + 2))
+    return _doc(level * depth + task + "]}" * depth)
+
+
+def deep_lists_in_a_cell(n: int) -> str:
+    """A table cell holding the deep lists: every line break of the lists is written
+    inside the cell's one line."""
+    lists = deep_lists(n - 120)[len(_doc("")) - 2 : -2]
+    cell = '{"type":"tableCell","attrs":{},"content":[' + lists + "]}"
+    return _doc('{"type":"table","content":[{"type":"tableRow","content":[' + cell + "]}]}")
+
+
+def wide_table(n: int) -> str:
+    """One table, rows of 20 cells each (a header row first), a line break in each cell."""
+    text = '{"type":"paragraph","content":[{"type":"text","text":"a"},{"type":"hardBreak"},{"type":"text","text":"b"}]}'
+    cells = [
+        '{"type":"' + kind + '","attrs":{},"content":[' + text + "]}"
+        for kind in ("tableHeader", "tableCell")
+    ]
+    rows = ['{"type":"tableRow","content":[' + ",".join([cell] * 20) + "]}" for cell in cells]
+    count = _fill(rows[1], n)
+    table = '{"type":"table","content":[' + ",".join([rows[0]] + [rows[1]] * count) + "]}"
+    return _doc(table)
+
+
+def many_marked_texts(n: int) -> str:
+    """One paragraph of many texts, each with its marks, side by side (symbols that
+    touch letters are written braced)."""
+    marked = ",".join(
+        '{"type":"text","text":"w' + str(i) + '","marks":[' + marks + "]}"
+        for i, marks in enumerate(
+            (
+                '{"type":"strong"},{"type":"em"}',
+                '{"type":"link","attrs":{"href":"https://x.org"}},{"type":"strike"}',
+                '{"type":"code"}',
+                '{"type":"textColor","attrs":{"color":"#ff0000"}},{"type":"underline"}',
+                '{"type":"subsup","attrs":{"type":"sup"}}',
+            )
+        )
+    )
+    texts = ",".join([marked] * _fill(marked, n))
+    return _doc('{"type":"paragraph","content":[' + texts + "]}")
+
+
+def nested_containers(n: int) -> str:
+    """Containers as deep as ADF nests them (expand > table > nested expand > panel >
+    list > quote-less item), repeated side by side."""
+    item = '{"type":"bulletList","content":[{"type":"listItem","content":[' + _PARA + "]}]}"
+    panel = '{"type":"panel","attrs":{"panelType":"note"},"content":[' + item + "]}"
+    nested = '{"type":"nestedExpand","attrs":{"title":"n"},"content":[' + panel + "]}"
+    cell = '{"type":"tableCell","attrs":{},"content":[' + nested + "]}"
+    table = '{"type":"table","content":[{"type":"tableRow","content":[' + cell + "]}]}"
+    expand = '{"type":"expand","attrs":{"title":"t"},"content":[' + table + "]}"
+    quote = '{"type":"blockquote","content":[' + item + "]}"
+    unit = expand + "," + quote
+    return _doc(",".join([unit] * _fill(unit, n)))
+
+
+WIKI_WRITER_FAMILIES = (
+    deep_lists,
+    deep_mixed_lists,
+    deep_task_lists,
+    deep_lists_in_a_cell,
+    wide_table,
+    many_marked_texts,
+    nested_containers,
+)
+"""Valid ADF stressing ``to_wiki``: list nesting (the one container ADF nests without
+bound), markers, cells, marks, and every other container at the depth ADF allows."""
+
+
 JSON_FAMILIES: dict[str, Callable[[int], str]] = {
     f.__name__.replace("_", "-"): f
     for f in (
@@ -108,6 +202,7 @@ JSON_FAMILIES: dict[str, Callable[[int], str]] = {
         deep_arrays,
         deep_duplicates,
         many_out_of_range,
+        *WIKI_WRITER_FAMILIES[1:],
     )
 }
 
@@ -149,8 +244,22 @@ HTML_FAMILIES: dict[str, Callable[[int], str]] = {
     "html-paragraphs": lambda n: _repeat("<p>word word</p>", n),
 }
 
+WIKI_FAMILIES: dict[str, Callable[[int], str]] = {
+    "wiki-list-nesting": lambda n: _repeat("*", n, tail=" x\n"),
+    "wiki-list-depths": lambda n: _repeat("".join("#" * k + " x\n" for k in range(1, 40)), n),
+    "wiki-macro-nesting": lambda n: _repeat("{quote}{panel}", n, tail="x"),
+    "wiki-effect-run": lambda n: _repeat("*_-+^~", n, tail=" x"),
+    "wiki-brace-run": lambda n: _repeat("{", n),
+    "wiki-table-rows": lambda n: _repeat("|a|{panel}b{panel}|\n", n),
+    "wiki-link-run": lambda n: _repeat("[a|", n),
+    "wiki-heading-prefixes": lambda n: _repeat("h1. ", n, tail="x"),
+    "wiki-quote-prefixes": lambda n: _repeat("bq. ", n, tail="x"),
+    "wiki-quotes-in-items": lambda n: _repeat("* bq. ", n, tail="x"),
+}
+
 FAMILIES: dict[str, Callable[[int], str]] = {
     **JSON_FAMILIES,
+    **WIKI_FAMILIES,
     **MARKDOWN_FAMILIES,
     **HTML_FAMILIES,
 }

@@ -31,9 +31,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hostile_inputs import FAMILIES, JSON_FAMILIES, wide_paragraphs
+from hostile_inputs import (
+    FAMILIES,
+    JSON_FAMILIES,
+    WIKI_FAMILIES,
+    WIKI_WRITER_FAMILIES,
+    wide_paragraphs,
+)
 
-from adfkit import from_json, is_valid, jsonfile
+from adfkit import from_json, from_wiki, is_valid, jsonfile, to_wiki
 from adfkit.cli import main
 from adfkit.repair import repair_document
 from adfkit.validator import MAX_ERRORS, collect, iter_errors
@@ -102,6 +108,8 @@ ENTRIES: dict[str, Entry] = {
     "cli-validate": Entry(_file, _cli("validate", "--quiet")),
     "cli-validate-github": Entry(_file, _cli("validate", "--quiet", "--format", "github")),
     "cli-validate-pointer": Entry(_file, _cli("validate", "--quiet", "--pointer", "/a/a")),
+    "to_wiki": Entry(_value, to_wiki),
+    "from_wiki": Entry(str, from_wiki),
 }
 
 CASES: list[tuple[str, str]] = [
@@ -148,6 +156,10 @@ CASES: list[tuple[str, str]] = [
     ("cli-validate-github", "deep-duplicates"),
     ("cli-validate-pointer", "deep-duplicates"),
     ("cli-validate", "many-out-of-range"),
+    *(("to_wiki", family.__name__.replace("_", "-")) for family in WIKI_WRITER_FAMILIES),
+    ("to_wiki", "wide-paragraphs"),
+    ("to_wiki", "long-text"),
+    *(("from_wiki", family) for family in WIKI_FAMILIES),
 ]
 
 

@@ -344,7 +344,9 @@ def test_to_wiki_handles_any_depth() -> None:
     for _ in range(2000):
         nested = {"type": "bulletList", "content": [_item(_p(_t("x")), nested)]}
     wiki = to_wiki({"type": "doc", "version": 1, "content": [nested]})
-    assert wiki.rstrip().endswith("*" * 2001 + " leaf")
+    # Markers stop growing at MAX_LIST_DEPTH (32) symbols: the output stays linear.
+    assert wiki.rstrip().endswith("\n" + "*" * 32 + " leaf")
+    assert wiki.splitlines().count("*" * 32 + " x") == 2000 - 31  # depths 32 to 2,000
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -486,6 +488,9 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "unclosed macros in a cell": lambda n: "|" + "{panel:x}a|" * (n // 11),
     "a cell over many lines": lambda n: "|a\n" + "b|c\n" * (n // 4),
     "case-nested macros": lambda n: _case_nested("quote", 32) * (n // 460),
+    "heading prefixes": lambda n: "h1. " * (n // 4),
+    "quote prefixes": lambda n: "bq. " * (n // 4),
+    "quotes in list items": lambda n: "* bq. " * (n // 6),
 }
 
 
@@ -516,8 +521,96 @@ def test_deep_input_gets_a_result() -> None:
         "[" * 10000 + "x" + "]" * 10000,
         _case_nested("quote", 32) + _case_nested("panel", 32),
         "* " + "{quote}\n* {panel}\n* " * 3000,
+        "h1. " * 20000 + "x",  # was a RecursionError: each "h1." looked at the next
+        "bq. " * 20000 + "x",  # was a RecursionError: each "bq." read the rest
+        "* bq. " * 20000 + "x",  # was a RecursionError: a list in a quote in a list
     ):
         assert is_valid(from_wiki(source))
+
+
+def _deep_list(depth: int, kinds: tuple[str, ...] = ("bulletList",)) -> Json:
+    """Lists nested ``depth`` deep (built bottom-up, no recursion), ``deepest`` inside."""
+    node: Json = _p(_t("deepest"))
+    for level in range(depth):
+        kind = kinds[level % len(kinds)]
+        node = {"type": kind, "content": [{"type": "listItem", "content": [node]}]}
+    return {"type": "doc", "version": 1, "content": [node]}
+
+
+def _writer_stack_depth(doc: Json) -> tuple[int, int]:
+    """The deepest call stack the writer's module reaches while writing ``doc``, counted
+    from the test's own frame, and how many calls it made in this thread (a walk handed to
+    another thread would make none here)."""
+    base = len(_stack(sys._getframe()))
+    deepest = calls = 0
+
+    def hook(frame: FrameType, event: str, _arg: object) -> None:
+        nonlocal deepest, calls
+        if event == "call" and frame.f_code.co_filename.endswith("wiki/writer.py"):
+            calls += 1
+            deepest = max(deepest, len(_stack(frame)) - base)
+
+    sys.setprofile(hook)
+    try:
+        to_wiki(doc)
+    finally:
+        sys.setprofile(None)
+    return deepest, calls
+
+
+def _stack(frame: FrameType | None) -> list[FrameType]:
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    return frames
+
+
+def test_writing_keeps_the_call_stack_shallow_at_any_depth() -> None:
+    shallow, shallow_calls = _writer_stack_depth(_deep_list(3))
+    deep, deep_calls = _writer_stack_depth(_deep_list(3000, ("bulletList", "orderedList")))
+    assert deep_calls > 3000  # the walk ran here, one call or more a level
+    assert shallow_calls > 0
+    assert deep == shallow < 10, (shallow, deep)
+
+
+def test_a_20000_deep_document_renders_with_markers_capped() -> None:
+    from adfkit.formats.wiki.writer import MAX_LIST_DEPTH
+
+    wiki = to_wiki(_deep_list(20_000, ("bulletList", "orderedList")))
+    lines = wiki.splitlines()
+    assert len(lines) == 20_000
+    assert [len(line) for line in lines[:MAX_LIST_DEPTH]] == [
+        d + 1 for d in range(1, MAX_LIST_DEPTH + 1)
+    ]
+    assert {len(line) for line in lines[MAX_LIST_DEPTH:-1]} == {MAX_LIST_DEPTH + 1}
+    # The outermost 31 symbols are kept, the innermost list's own symbol ends the marker.
+    assert lines[-2] == "#*" * 15 + "## "
+    assert lines[-1] == "#*" * 16 + " deepest"
+    reread = from_wiki(wiki)
+    assert is_valid(reread)
+    assert "deepest" in json.dumps(reread)
+
+
+def test_markers_up_to_the_cap_are_written_in_full() -> None:
+    from adfkit.formats.wiki.writer import MAX_LIST_DEPTH
+
+    at_cap = to_wiki(_deep_list(MAX_LIST_DEPTH, ("orderedList", "bulletList")))
+    assert at_cap.splitlines()[-1] == "*#" * (MAX_LIST_DEPTH // 2) + " deepest"
+    past_cap = to_wiki(_deep_list(MAX_LIST_DEPTH + 1, ("bulletList", "orderedList")))
+    # Depth 33: the first 31 symbols of depth 32's marker, then its own list's.
+    assert past_cap.splitlines()[-2] == "*#" * (MAX_LIST_DEPTH // 2) + " "
+    assert past_cap.splitlines()[-1] == "*#" * (MAX_LIST_DEPTH // 2 - 1) + "** deepest"
+
+
+def test_deep_lists_inside_a_table_cell_stay_in_its_row() -> None:
+    cell = {"type": "tableCell", "attrs": {}, "content": _deep_list(40)["content"]}
+    row = {"type": "tableRow", "content": [cell, cell]}
+    doc = {"type": "doc", "version": 1, "content": [{"type": "table", "content": [row]}]}
+    wiki = to_wiki(doc)
+    assert wiki.count("\n") == 1  # the one row, its line breaks written as \\\\
+    assert wiki.count("deepest") == 2
+    assert wiki.count("\\\\ ") == 2 * 39
 
 
 def _case_nested(name: str, count: int) -> str:

@@ -118,6 +118,7 @@ class _Reader:
     depth: int = 0  # a table cell reads its body with a reader of its own
     dashes: bool = True  # ... in which "--" stays as written
     nesting: int = 0  # macros open around the text being read
+    quoting: int = 0  # "bq." lines open around the text being read (in list items)
     openers: list[int] = field(init=False)
     closers: dict[str, list[int]] = field(init=False)
 
@@ -202,6 +203,19 @@ class _Reader:
         flush()
         return out
 
+    def starts_block(self, lead: int, line_end: int) -> bool:
+        """Whether ``line_block`` (lists and tables allowed) reads a block at ``lead``:
+        its first characters decide, so the block need not be read to know."""
+        text = self.text
+        first = text[lead]
+        return bool(
+            (first == "h" and _HEADING.match(text, lead, line_end))
+            or (first == "b" and text.startswith("bq.", lead, line_end))
+            or (first == "-" and _RULE.match(text, lead, line_end))
+            or (first in "*#-" and _LIST.match(text, lead, line_end))
+            or first == "|"
+        )
+
     def line_block(
         self, lead: int, line_end: int, end: int, lists: bool, tables: bool
     ) -> tuple[int, list[Json]] | int | None:
@@ -215,7 +229,7 @@ class _Reader:
             while body_start < line_end and text[body_start] in " \t":
                 body_start += 1
             if self.next_opener(body_start, line_end) is None and not (
-                body_start < line_end and self.line_block(body_start, line_end, end, True, True)
+                body_start < line_end and self.starts_block(body_start, line_end)
             ):
                 heading = self.heading(int(m.group(1)), text[body_start:line_end])
                 if heading is not None:
@@ -224,8 +238,22 @@ class _Reader:
             # "hN." and reads the rest of the line as a paragraph's.
             return body_start
         if first == "b" and text.startswith("bq.", lead, line_end):
-            # the rest of the line reads as blocks (a rule, a list, a macro), then quoted
-            return line_end + 1, _quote(self.blocks(lead + 3, line_end))
+            # The rest of the line reads as blocks (a rule, a list, a macro), then quoted.
+            # "bq. bq. x" quotes a quote, which a quote cannot hold: the same as one
+            # "bq.", so the prefixes are skipped in a loop, not read one inside the other.
+            if self.quoting >= _MAX_NESTING:
+                # "* bq. * bq. ..." nests a list in a quote in a list on one line: past
+                # this depth the rest of the line stays text, as deep macros do.
+                return lead
+            while text.startswith("bq.", lead, line_end):
+                lead += 3
+                while lead < line_end and text[lead] in " \t":
+                    lead += 1
+            self.quoting += 1
+            try:
+                return line_end + 1, _quote(self.blocks(lead, line_end))
+            finally:
+                self.quoting -= 1
         if first == "-" and (m := _RULE.match(text, lead, line_end)):
             rest = m.end() + 1
             return (rest if rest < line_end else line_end + 1), [{"type": "rule"}]

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from adfkit._deep import deep_safe, depth_of
 from adfkit.errors import InvalidDocument
 from adfkit.formats.common import iso_day
 from adfkit.formats.wiki.syntax import EMOTICONS, PANEL_COLORS, wordy
@@ -52,20 +51,157 @@ def to_wiki(doc: Document) -> str:
     errors = list(iter_errors(data))
     if errors:
         raise InvalidDocument(errors)
-    writer = _Writer()
-    text = deep_safe(lambda: writer.blocks(data.get("content", [])), depth_of(data))
+    text = _Writer().render(data.get("content") or [])
     return text + "\n" if text else ""
 
 
+MAX_LIST_DEPTH = 32
+"""List markers (``**``, ``#*#``) stop growing here: an item nested deeper is written
+with the marker of this depth (its first symbols and its own list's symbol), so every
+line costs a bounded prefix however deep the lists go (``docs/wiki.md``)."""
+
+_LISTS = frozenset(("bulletList", "orderedList", "taskList", "decisionList"))
+_CELL_BREAK = "\\\\ "  # a line break inside a table cell, where a newline would end the row
+
+# A pending step of the walk: an operation's name and its arguments.
+_Step = tuple[Any, ...]
+
+
 class _Writer:
-    """Blocks render to strings joined by blank lines; lists and tables by lines."""
+    """An iterative walk: a stack of steps still to take, each writing its pieces onto
+    one output list joined once at the end, so input depth costs neither recursion nor
+    copying. Blocks are separated by blank lines (only those that wrote something),
+    lists and tables by lines; inside a table cell every newline is written as ``\\\\ ``."""
 
-    def blocks(self, nodes: list[Json], sep: str = "\n\n") -> str:
-        return sep.join(part for part in (self.block(n) for n in nodes) if part)
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.size = 0  # characters written so far: tells whether a block wrote anything
+        self.in_cell = 0  # table cells open around the current step
 
-    def block(self, node: Json) -> str:
-        handler: Callable[[Json], str] | None = getattr(self, "b_" + node["type"], None)
-        return handler(node) if handler else self.inline(node.get("content") or [])
+    def emit(self, piece: str) -> None:
+        if piece:
+            if self.in_cell:
+                piece = piece.replace("\n", _CELL_BREAK)
+            self.out.append(piece)
+            self.size += len(piece)
+
+    def render(self, nodes: list[Json]) -> str:
+        stack: list[_Step] = []
+        _push_blocks(stack, nodes, "\n\n")
+        out = self.out
+        while stack:
+            step = stack.pop()
+            op = step[0]
+            if op == "child":  # a block among blocks: a slot for the separator before it
+                _, node, group = step
+                out.append("")
+                stack.append(("end", group, len(out) - 1, self.size))
+                self.open(node, stack)
+            elif op == "end":  # the block is written: a separator if it and one before wrote
+                _, group, slot, size = step
+                if self.size > size:
+                    if group[1]:
+                        sep = group[0].replace("\n", _CELL_BREAK) if self.in_cell else group[0]
+                        out[slot] = sep
+                        self.size += len(sep)
+                    group[1] = True
+            elif op == "text":
+                self.emit(step[1])
+            elif op == "line":  # a new line of a list, with its marker
+                _, lines, head = step
+                if lines[0]:
+                    self.emit("\n")
+                lines[0] += 1
+                self.emit(head)
+            elif op == "block":
+                self.open(step[1], stack)
+            elif op == "items":
+                self.items(step[1], step[2], step[3], stack)
+            elif op == "cell":
+                _, cell, header = step
+                self.emit("||" if header else "|")
+                self.in_cell += 1
+                stack.append(("cell end", self.size))
+                content = cell.get("content") or []
+                # A header cell's text reads back bold: its own bold need not be written.
+                _push_blocks(stack, _unbolded(content) if header else content, _CELL_BREAK)
+            else:  # "cell end": an empty cell is a space
+                if self.size == step[1]:
+                    self.emit(" ")
+                self.in_cell -= 1
+        return "".join(out)
+
+    def open(self, node: Json, stack: list[_Step]) -> None:
+        """Write a block's opening and push the steps that write the rest of it."""
+        kind = node["type"]
+        content = node.get("content") or []
+        if kind == "blockquote":
+            self.emit("{quote}\n")
+            stack.append(("text", "\n{quote}"))
+            _push_blocks(stack, content, "\n\n")
+        elif kind == "panel":
+            self.emit(f"{{panel:bgColor={_panel_color(node)}}}\n")
+            stack.append(("text", "\n{panel}"))
+            _push_blocks(stack, content, "\n\n")
+        elif kind in ("expand", "nestedExpand"):
+            title = (node.get("attrs") or {}).get("title") or ""
+            if title:
+                head = self.inline([{"type": "text", "text": title, "marks": [{"type": "strong"}]}])
+                self.emit(head + "\n\n")
+            _push_blocks(stack, content, "\n\n")
+        elif kind in _LISTS:
+            stack.append(("items", node, [0], ""))
+        elif kind == "table":
+            self.table(content, stack)
+        else:
+            handler: Callable[[Json], str] | None = getattr(self, "b_" + kind, None)
+            self.emit(handler(node) if handler else self.inline(content))
+
+    def items(self, root: Json, lines: list[int], prefix: str, stack: list[_Step]) -> None:
+        """The steps of a list's lines: each item's first block on its marker line, the
+        rest on lines of their own (a nested list with a longer marker, up to
+        ``MAX_LIST_DEPTH`` symbols)."""
+        steps: list[_Step] = []
+        symbol = "#" if root["type"] == "orderedList" else "*"
+        marker = prefix[: MAX_LIST_DEPTH - 1] + symbol
+        for item in root.get("content") or []:
+            kind = item["type"]
+            content = item.get("content") or []
+            if kind in ("taskItem", "decisionItem"):
+                box = {"DONE": "[x] ", "TODO": "[ ] "}.get(item["attrs"].get("state"), "")
+                head = f"{marker} {_escape(box, '', 'x')}{self.inline(content)}"
+                steps.append(("line", lines, head))
+                continue
+            if kind in _LISTS:
+                steps.append(("items", item, lines, marker))
+                continue
+            first = True
+            for child in content:
+                if child["type"] in _LISTS:
+                    if first:
+                        steps.append(("line", lines, f"{marker} "))
+                    steps.append(("items", child, lines, marker))
+                else:
+                    steps.append(("line", lines, f"{marker} " if first else ""))
+                    steps.append(("block", child))
+                first = False
+            if first:
+                steps.append(("line", lines, f"{marker} "))
+        stack.extend(reversed(steps))
+
+    def table(self, rows: list[Json], stack: list[_Step]) -> None:
+        """The steps of a table: rows on lines of their own, cells after their bars."""
+        steps: list[_Step] = []
+        for i, row in enumerate(rows):
+            if i:
+                steps.append(("text", "\n"))
+            closing = "|"
+            for cell in row.get("content") or []:
+                header = cell["type"] == "tableHeader"
+                steps.append(("cell", cell, header))
+                closing = "||" if header else "|"
+            steps.append(("text", closing))
+        stack.extend(reversed(steps))
 
     def b_paragraph(self, node: Json) -> str:
         return self.inline(node.get("content") or [])
@@ -83,82 +219,6 @@ class _Writer:
         if language and "{code}" not in code:
             return f"{{code:{_param(language)}}}\n{code}\n{{code}}"
         return f"{{noformat}}\n{code}\n{{noformat}}"
-
-    def b_blockquote(self, node: Json) -> str:
-        return "{quote}\n" + self.blocks(node.get("content") or []) + "\n{quote}"
-
-    def b_panel(self, node: Json) -> str:
-        attrs = node.get("attrs") or {}
-        kind = attrs.get("panelType", "info")
-        color = PANEL_COLORS.get(kind) or (_TIP_COLOR if kind == "tip" else None)
-        if color is None:
-            custom = attrs.get("panelColor")
-            color = _param(custom) if isinstance(custom, str) and custom else PANEL_COLORS["info"]
-        body = self.blocks(node.get("content") or [])
-        return f"{{panel:bgColor={color}}}\n{body}\n{{panel}}"
-
-    def b_expand(self, node: Json) -> str:
-        title = (node.get("attrs") or {}).get("title") or ""
-        body = self.blocks(node.get("content") or [])
-        head = self.inline([{"type": "text", "text": title, "marks": [{"type": "strong"}]}])
-        return f"{head}\n\n{body}" if title else body
-
-    b_nestedExpand = b_expand
-
-    def b_bulletList(self, node: Json) -> str:
-        return "\n".join(self.items(node, ""))
-
-    b_orderedList = b_bulletList
-    b_taskList = b_bulletList
-    b_decisionList = b_bulletList
-
-    def items(self, root: Json, prefix: str) -> list[str]:
-        """The lines of a list: each item's first block on its marker line, the rest on
-        lines of their own (a nested list with a longer marker)."""
-        lines: list[str] = []
-        symbol = "#" if root["type"] == "orderedList" else "*"
-        marker = prefix + symbol
-        for item in root.get("content") or []:
-            kind = item["type"]
-            content = item.get("content") or []
-            if kind in ("taskItem", "decisionItem"):
-                box = {"DONE": "[x] ", "TODO": "[ ] "}.get(item["attrs"].get("state"), "")
-                lines.append(f"{marker} {_escape(box, '', 'x')}{self.inline(content)}")
-                continue
-            if kind in ("taskList", "bulletList", "orderedList", "decisionList"):
-                lines.extend(self.items(item, marker))
-                continue
-            first = True
-            for child in content:
-                ctype = child["type"]
-                if ctype in ("bulletList", "orderedList", "taskList", "decisionList"):
-                    if first:
-                        lines.append(f"{marker} ")
-                    lines.extend(self.items(child, marker))
-                elif first:
-                    lines.append(f"{marker} {self.block(child)}")
-                else:
-                    lines.append(self.block(child))
-                first = False
-            if first:
-                lines.append(f"{marker} ")
-        return lines
-
-    def b_table(self, node: Json) -> str:
-        rows: list[str] = []
-        for row in node.get("content") or []:
-            cells: list[str] = []
-            closing = "|"
-            for cell in row.get("content") or []:
-                header = cell["type"] == "tableHeader"
-                bar = "||" if header else "|"
-                content = cell.get("content") or []
-                # A header cell's text reads back bold: its own bold need not be written.
-                body = self.blocks(_unbolded(content) if header else content, sep="\\\\ ")
-                cells.append(bar + (body.replace("\n", "\\\\ ") if body else " "))
-                closing = bar
-            rows.append("".join(cells) + closing)
-        return "\n".join(rows)
 
     def b_mediaSingle(self, node: Json) -> str:
         width = (node.get("attrs") or {}).get("width")
@@ -288,6 +348,23 @@ class _Writer:
             href = marks["link"]["attrs"]["href"]
             body = f"[{body}|{href}]"
         return lead + body + trail
+
+
+def _push_blocks(stack: list[_Step], nodes: list[Json], sep: str) -> None:
+    """Steps for blocks written one after the other, ``sep`` between those that write
+    something (the group remembers whether one has)."""
+    group = [sep, False]
+    stack.extend(("child", node, group) for node in reversed(nodes))
+
+
+def _panel_color(node: Json) -> str:
+    attrs = node.get("attrs") or {}
+    kind = attrs.get("panelType", "info")
+    color = PANEL_COLORS.get(kind) or (_TIP_COLOR if kind == "tip" else None)
+    if color is None:
+        custom = attrs.get("panelColor")
+        color = _param(custom) if isinstance(custom, str) and custom else PANEL_COLORS["info"]
+    return str(color)
 
 
 def _unbolded(blocks: list[Json]) -> list[Json]:
