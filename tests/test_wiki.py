@@ -911,3 +911,28 @@ def sorted_marks(doc: Json) -> Json:
             node["marks"] = sorted(node["marks"], key=lambda m: m["type"])
         stack.extend(node.get("content") or [])
     return doc
+
+
+def test_containers_wiki_cannot_express_keep_their_blocks_in_order() -> None:
+    def para(text: str) -> dict[str, Any]:
+        return {"type": "paragraph", "content": [{"type": "text", "text": text}]}
+
+    layout = {
+        "type": "layoutSection",
+        "content": [
+            {"type": "layoutColumn", "attrs": {"width": 50}, "content": [para("left")]},
+            {"type": "layoutColumn", "attrs": {"width": 50}, "content": [para("right")]},
+        ],
+    }
+    bodied = {
+        "type": "bodiedExtension",
+        "attrs": {"extensionKey": "k", "extensionType": "t"},
+        "content": [para("inside")],
+    }
+    doc = {"type": "doc", "version": 1, "content": [layout, bodied, para("after")]}
+    assert to_wiki(doc) == "left\n\nright\n\ninside\n\nafter\n"
+    assert from_wiki(to_wiki(doc)) == {
+        "type": "doc",
+        "version": 1,
+        "content": [para("left"), para("right"), para("inside"), para("after")],
+    }

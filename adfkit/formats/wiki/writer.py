@@ -61,6 +61,9 @@ with the marker of this depth (its first symbols and its own list's symbol), so 
 line costs a bounded prefix however deep the lists go (``docs/wiki.md``)."""
 
 _LISTS = frozenset(("bulletList", "orderedList", "taskList", "decisionList"))
+# Containers wiki markup has no notation for: their blocks are written in order, one
+# after the other (a layout's columns top to bottom), so no text is lost.
+_TRANSPARENT = frozenset(("layoutSection", "layoutColumn", "bodiedExtension", "bodiedSyncBlock"))
 _CELL_BREAK = "\\\\ "  # a line break inside a table cell, where a newline would end the row
 
 # A pending step of the walk: an operation's name and its arguments.
@@ -148,6 +151,8 @@ class _Writer:
             if title:
                 head = self.inline([{"type": "text", "text": title, "marks": [{"type": "strong"}]}])
                 self.emit(head + "\n\n")
+            _push_blocks(stack, content, "\n\n")
+        elif kind in _TRANSPARENT:
             _push_blocks(stack, content, "\n\n")
         elif kind in _LISTS:
             stack.append(("items", node, [0], ""))
@@ -260,8 +265,6 @@ class _Writer:
 
     def b_extension(self, node: Json) -> str:
         return ""
-
-    b_bodiedExtension = b_extension
 
     def b_syncBlock(self, node: Json) -> str:
         return ""
