@@ -18,12 +18,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from node_lines import node_answers
 from reference_corpus import (
     ADF_UTILS_ALLOWED,
     DEFECTS,
@@ -69,23 +69,10 @@ class AdfUtilsVerdict:
 
 def run_adf_utils(docs: Sequence[Json]) -> list[AdfUtilsVerdict]:
     """adf-utils' verdict on each document, from a single node process."""
-    payload = "".join(
-        json.dumps(to_transport(d), ensure_ascii=True, allow_nan=False) + "\n" for d in docs
-    )
     env = {k: v for k, v in os.environ.items() if not k.endswith("ENABLE_PLATFORM_FF")}
-    done = subprocess.run(
-        [str(NODE), str(SCRIPT)],
-        input=payload,
-        capture_output=True,
-        text=True,
-        cwd=HERE,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, f"node failed ({done.returncode}): {done.stderr[-2000:]}"
-    lines = done.stdout.splitlines()
-    assert len(lines) == len(docs), f"sent {len(docs)} documents, got {len(lines)} verdicts"
+    assert NODE is not None
+    requests = [json.dumps(to_transport(d), ensure_ascii=True, allow_nan=False) for d in docs]
+    lines = node_answers(NODE, SCRIPT, requests, env=env)
     return [AdfUtilsVerdict(**json.loads(line)) for line in lines]
 
 

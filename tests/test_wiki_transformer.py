@@ -25,13 +25,13 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from node_lines import node_answers
 from test_wiki import expressible_documents
 
 from adfkit import from_wiki, is_valid, to_wiki
@@ -55,19 +55,8 @@ if not PACKAGE.is_file():
 def run_transformer(requests: Sequence[str | Json]) -> list[Json]:
     """The transformer's answer to each request (wiki text to parse, or
     ``{"encode": doc}``), from a single node process."""
-    payload = "".join(json.dumps(r, ensure_ascii=True) + "\n" for r in requests)
-    done = subprocess.run(
-        [str(NODE), str(SCRIPT)],
-        input=payload,
-        capture_output=True,
-        text=True,
-        cwd=HERE,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, f"node failed ({done.returncode}): {done.stderr[-2000:]}"
-    lines = done.stdout.splitlines()
-    assert len(lines) == len(requests), f"sent {len(requests)}, got {len(lines)} answers"
+    assert NODE is not None
+    lines = node_answers(NODE, SCRIPT, [json.dumps(r, ensure_ascii=True) for r in requests])
     return [json.loads(line) for line in lines]
 
 
