@@ -73,6 +73,8 @@ MAX_NESTING = 32
 """Lists and quotes nested deeper than this are written without further indentation
 (GitHub's renderer, like mistune, stops nesting long before)."""
 _LIST_FAMILY = {"bulletList": "bullet", "taskList": "bullet", "orderedList": "ordered"}
+_SETEXT_LINE = re.compile(r" {0,3}(?:-+|=+)[ \t]*$")
+_SPACED_BREAK = re.compile(r"[ \t]*(?<!\\)<br>[ \t]*")
 _HARD_BREAK_SPACES = re.compile(r"(?<!\\)[ \t]+\\$")
 _AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>\x00-\x1f\x7f]*")
 _STYLE_TAGS = {
@@ -257,6 +259,9 @@ class _Writer:
         text = self.inline(node.get("content") or [], breaks=breaks).strip(" \t")
         if self.plain:
             return [text]
+        # The reader takes no space around a <br>: none is written, so one pass is a
+        # fixed point (a <br> in the text itself is escaped, "\<br>", and left alone).
+        text = _SPACED_BREAK.sub("<br>", text)
         if re.search(r"(^|\s)#+$", text):  # would read as the optional closing sequence
             text = text[: text.rindex("#")] + "\\#"
         return [f"{'#' * int(node['attrs']['level'])} {text}".rstrip()]
@@ -275,6 +280,8 @@ class _Writer:
         char = "~" if "`" in language else "`"
         longest = max((len(run) for run in re.findall(f"{re.escape(char)}+", code)), default=0)
         fence = char * max(3, longest + 1)
+        if language.startswith(char):  # it would lengthen the opening fence: escaped
+            language = "\\" + language
         return [fence + language, *code.split("\n"), fence] if code else [fence + language, fence]
         yield
 
@@ -293,6 +300,10 @@ class _Writer:
         if self.plain:
             return body
         kind = PANEL_ALERTS.get(node["attrs"].get("panelType", "info"), "NOTE")
+        if body and _SETEXT_LINE.match(_first_line(body[0])):
+            # right under "[!NOTE]", "-" (an empty list item) would underline it as a
+            # heading: a blank quote line keeps the two apart
+            return self.quote([f"[!{kind}]", "", *body])
         return self.quote([f"[!{kind}]", *body])
 
     def b_expand(self, node: Json) -> Lines:
@@ -357,19 +368,25 @@ class _Writer:
             if child["type"] == "blockTaskItem":
                 lines = (yield _Blocks(child.get("content") or [])) or [""]
             else:
-                text = self.inline(child.get("content") or [])
-                lines = _lines(_escape_line_start(line) for line in text.split("\n"))
+                lines = self.item_lines(child)
             out.extend(self.hang(bullet + box, lines))
         return out
 
     def b_decisionList(self, node: Json) -> Lines:
         out: list[Line] = []
         for child in node.get("content") or []:
-            text = self.inline(child.get("content") or [])
-            lines = _lines(_escape_line_start(line) for line in text.split("\n"))
-            out.extend(self.hang("- Decision: ", lines))
+            out.extend(self.hang("- Decision: ", self.item_lines(child)))
         return out
-        yield
+        yield  # a generator: this handler has no children to ask for
+
+    def item_lines(self, item: Json) -> list[Line]:
+        """A task's or decision's text as lines. Markdown keeps no spaces at the ends of
+        a line (the reader drops them), so none are written: one pass is a fixed point."""
+        text = self.inline(item.get("content") or [])
+        pieces = text.split("\n")
+        if not self.plain:
+            pieces = [piece.strip(" \t") for piece in pieces]
+        return _lines(_escape_line_start(piece) for piece in pieces)
 
     def b_table(self, node: Json) -> Lines:
         rows: list[list[str]] = []
@@ -512,6 +529,8 @@ class _Writer:
                 parts.append(breaks if breaks is not None else ("\n" if self.plain else "\\\n"))
             else:
                 parts.append(self.inline_node(node))
+            if not self.plain and len(parts) > 1 and parts[-1].startswith("["):
+                _unbang(parts)
         parts.extend(_STYLE_TAGS[style][1] for style in reversed(open_styles))
         return "".join(parts)
 
@@ -704,8 +723,36 @@ def _escape_attribute(text: str) -> str:
     return _PUNCTUATION.sub(lambda m: "\\" + m.group(0), _fold(text))
 
 
+def _first_line(line: Line) -> str:
+    """The text of the first line ``line`` writes, prefixes included (bounded: only as
+    deep as the nesting at the very start of a block)."""
+    prefix = ""
+    while isinstance(line, _Indent):
+        prefix += line.first
+        if not line.body:
+            return prefix.rstrip(" ")
+        line = line.body[0]
+    return prefix + line if line else prefix.rstrip(" ")
+
+
+def _unbang(parts: list[str]) -> None:
+    """A "!" that ends the text before a link would make the link an image: escaped.
+    (Within one text the escaping rules see the pair; across two nodes, this does.)"""
+    for i in range(len(parts) - 2, -1, -1):
+        if parts[i]:
+            before = parts[i]
+            body = before[:-1]
+            if before.endswith("!") and (len(body) - len(body.rstrip("\\"))) % 2 == 0:
+                parts[i] = body + "\\!"  # (an odd run of backslashes escapes it already)
+            return
+
+
 def _escape_line_start(line: str) -> str:
-    """``line`` kept from starting a block (a heading, a quote, a list item ...)."""
+    """``line`` kept from starting a block (a heading, a quote, a list item ...), and
+    from reading as blank: a line of other spaces (U+3000, U+00A0 ...) starts with
+    an entity, or the reader would take the paragraph, or a list item, for empty."""
+    if line and all(unicodedata.category(char) == "Zs" for char in line):
+        return f"&#{ord(line[0])};{line[1:]}"
     return _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
 
 
