@@ -748,11 +748,27 @@ def _table(node: Json) -> Json:
             first = next((b for b in cell.get("content") or [] if b["type"] == "paragraph"), None)
             inline = _inline((first or {}).get("content") or [], cell=True, breaks=False)
             if header:
-                inline = [_bold(n) for n in inline]
+                # bold everywhere: neighbours that now carry the same marks read as one text
+                inline = _merged([_bold(n) for n in inline])
             para: Json = {"type": "paragraph", "content": inline}
             cells.append({"type": cell["type"], "attrs": {}, "content": [para]})
         rows.append({"type": "tableRow", "content": cells})
     return {"type": "table", "attrs": dict(TABLE_ATTRS), "content": rows}
+
+
+def _merged(nodes: list[Json]) -> list[Json]:
+    out: list[Json] = []
+    for node in nodes:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev["type"] == "text" == node["type"]
+            and prev.get("marks") == node.get("marks")
+        ):
+            out[-1] = {**prev, "text": prev["text"] + node["text"]}
+        else:
+            out.append(node)
+    return out
 
 
 def _bold(node: Json) -> Json:
