@@ -29,7 +29,7 @@ __all__ = ["main"]
 
 Format = Literal["text", "json", "github"]
 _SUMMARY_LIMIT = 1000  # characters of a command's summary in `adfkit --help`: all of it
-MAX_ERRORS = 1000  # the validator's default (adfkit.validator.MAX_ERRORS), kept light here
+MAX_ERRORS = 1000  # adfkit.validator.MAX_ERRORS, not imported for `--help` (a test pins the two)
 _SHOWN_BYTES_PER_BYTE = 16  # error text shown per byte of input, at most (plus the minimum)
 _SHOWN_BYTES_MIN = 1 << 20
 
@@ -420,16 +420,6 @@ def _write_output(text: str, output: str | None) -> None:
 
 
 _FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML", "wiki": "wiki markup", "adf": "ADF JSON"}
-_EXTENSIONS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".mdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".wiki": "wiki",
-    ".jira": "wiki",
-}
 
 
 @main.command()
@@ -486,7 +476,7 @@ def convert(
     mapping = {name.lstrip("@"): account for name, account in mapping.items()}
     media = _pairs(attachments, "NAME=MEDIA_ID", "--attachment")
     shown = "<stdin>" if source == "-" else source
-    kind = source_format or _format_of(source)
+    kind = source_format or _formats.format_of_path(source)
     data = _read_bytes(source)
     if kind is None:
         kind = _formats.sniff(data[:_SNIFF_BYTES].decode("utf-8", errors="replace"))
@@ -567,13 +557,6 @@ def _exit_if_invalid(shown: str, pointer: str, doc: Any) -> None:
         click.echo(f"{shown}: and {more} more error{'s' if more != 1 else ''}", err=True)
     if errors:
         sys.exit(1)
-
-
-def _format_of(name: str) -> str | None:
-    """The format a file's extension names, or None (standard input, ``.txt``)."""
-    if name == "-":
-        return None
-    return _EXTENSIONS.get(Path(name).suffix.lower())
 
 
 @main.command()

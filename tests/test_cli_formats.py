@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from adfkit import formats, from_wiki, to_wiki
+from adfkit.formats import format_of_path
 from adfkit.jira.fields import to_adf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,3 +173,20 @@ def test_the_jira_client_accepts_wiki_descriptions() -> None:
     assert to_adf("h2. Summary\n\n{noformat}\nlog\n{noformat}") == from_wiki(
         "h2. Summary\n\n{noformat}\nlog\n{noformat}"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("bug.md", "markdown"),
+        ("page.HTML", "html"),
+        ("notes.wiki", "wiki"),
+        ("dir.md/issue.json", "adf"),
+        ("notes.txt", None),
+        ("README", None),
+        (".md", None),  # a hidden file named ".md" has no extension
+        ("-", None),
+    ],
+)
+def test_one_extension_table_serves_every_command(name: str, kind: str | None) -> None:
+    assert format_of_path(name) == kind

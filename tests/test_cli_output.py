@@ -95,3 +95,9 @@ def test_help_lists_every_command_with_its_whole_summary() -> None:
             real = getattr(importlib.import_module(module), attribute)
             assert summary == " ".join((real.help or "").split("\n\n")[0].split()), name
         assert first_paragraph in flat, name
+
+
+def test_the_cli_shows_as_many_errors_as_the_validator_keeps() -> None:
+    from adfkit import cli, validator
+
+    assert cli.MAX_ERRORS == validator.MAX_ERRORS

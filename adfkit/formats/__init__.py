@@ -20,9 +20,10 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
-__all__ = ["READERS", "WRITERS", "reader", "sniff", "writer"]
+__all__ = ["EXTENSIONS", "READERS", "WRITERS", "format_of_path", "reader", "sniff", "writer"]
 
 READERS: dict[str, str] = {
     "markdown": "adfkit.formats.markdown.reader:from_markdown",
@@ -40,6 +41,29 @@ WRITERS: dict[str, str] = {
 """Format name -> ``module:function`` of its writer, imported on first use."""
 
 _HTML_START = re.compile(r"\s*<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!DOCTYPE|!--)", re.IGNORECASE)
+EXTENSIONS: dict[str, str] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".wiki": "wiki",
+    ".jira": "wiki",
+    ".json": "adf",
+}
+"""File extension -> format, for every command that reads a named file; a file whose
+extension is not here (``.txt``, none) is sniffed."""
+
+
+def format_of_path(name: str) -> str | None:
+    """The format a file name's extension says, or None (standard input ``-``, an
+    extension that says nothing)."""
+    if name == "-":
+        return None
+    return EXTENSIONS.get(PurePath(name).suffix.lower())
+
+
 _JSON_OBJECT = re.compile(r'\s*\{\s*(?:"|\})')  # {"type": ...}, not {quote}
 
 

@@ -504,15 +504,6 @@ def _parse_field_options(extra: Sequence[str]) -> dict[str, Any]:
     return values
 
 
-_SUFFIX_FORMATS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "adf",
-}
-
-
 def _read_body(given: str, fmt: str | None) -> tuple[Any, str, Path]:
     """A body file (``-``: standard input): its content (ADF parsed from JSON), its
     format (``fmt``, else the extension's, else sniffed) and the directory its local
@@ -534,9 +525,9 @@ def _read_body(given: str, fmt: str | None) -> tuple[Any, str, Path]:
         raise click.UsageError(f"{where}: not UTF-8 text") from None
     if not text.strip():
         raise click.UsageError(f"{where}: is empty; nothing to send")
-    kind = (
-        fmt or _SUFFIX_FORMATS.get(path.suffix.lower(), "auto") if given != "-" else fmt or "auto"
-    )
+    from adfkit.formats import format_of_path
+
+    kind = fmt or format_of_path(given) or "auto"
     base_dir = Path.cwd() if given == "-" else path.parent
     if kind != "adf":
         return text, kind, base_dir
