@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from adfkit import jsonfile
@@ -93,6 +93,7 @@ TEXTS = st.text(alphabet='[]{}:,"\\ abtrue0.-e1nulfsNaIy\n\t', max_size=40)
 
 @settings(max_examples=1000)
 @given(TEXTS | VALUES.map(json.dumps))
+@example("[1e111111, -1e1111]")  # found by the fuzzer: beyond a double, read as infinities
 def test_the_iterative_reader_agrees_with_json_on_any_text(text: str) -> None:
     try:
         expected: tuple[Any, ...] = ("value", json.loads(text, parse_constant=_refuse))
@@ -107,7 +108,9 @@ def test_the_iterative_reader_agrees_with_json_on_any_text(text: str) -> None:
         got += (exc.line, exc.col) if got[0] == "error" else ()
     if expected[0] == "value":
         assert got[0] == "value"
-        assert dumps(got[1]) == dumps(expected[1])
+        # The standard encoder (these values are small) spells an out-of-range number
+        # such as 1e999 as Infinity, where adfkit's dumps refuses it by design.
+        assert json.dumps(got[1]) == json.dumps(expected[1])
     else:
         assert got == expected
 
