@@ -11,7 +11,7 @@ import pytest
 from adf_literals import CODE, EM, STRIKE, STRONG, Json
 from adf_literals import paragraph as _p
 from adf_literals import text as _text
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from adfkit import from_markdown, iter_errors
@@ -305,6 +305,7 @@ MARKDOWN_PIECES = st.sampled_from(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
+@example("><word></summary>\n\n\n| a | b |\n|---|---|\n| Wörter")
 def test_generated_markdown_converts_to_valid_adf_keeping_every_word(markdown: str) -> None:
     doc = from_markdown(markdown, mentions={"ana": "id-1"})
     assert list(iter_errors(doc)) == []
@@ -314,6 +315,9 @@ def test_generated_markdown_converts_to_valid_adf_keeping_every_word(markdown: s
     # A fence's info string is metadata, not text: its first word is the language and
     # the rest is shown by no renderer (docs/markdown.md).
     shown = re.sub(r"(?m)^([ \t>*+\d.)-]*)(`{3,}|~{3,})[^\n]*", r"\1\2", markdown)
+    # A word that is a tag's name or attribute (`<word>`, found by the fuzzer) is
+    # markup, which GitHub strips from an unknown tag as adfkit does.
+    shown = re.sub(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", " ", shown)
     for word in _words(shown.replace("javascript:alert(1)", "")):
         if word in ("word", "Wörter", "日本語"):
             assert word in out, (word, markdown)
