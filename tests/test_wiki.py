@@ -897,8 +897,12 @@ def _tidy(nodes: list[Json]) -> list[Json]:
             text = text.rstrip(" ")
         out[i] = {**node, "text": text}
     tidy = [n for n in out if n["type"] != "text" or n["text"]]
+    # Spaces stripped above can leave a break at either end (found by the fuzzer:
+    # a link, a break and a space), where wiki markup's newline means nothing.
     while tidy and tidy[0]["type"] == "hardBreak":
         tidy.pop(0)
+    while tidy and tidy[-1]["type"] == "hardBreak":
+        tidy.pop()
     return tidy
 
 
