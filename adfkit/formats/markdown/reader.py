@@ -74,13 +74,23 @@ _BREAK_TAG = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 
 @cache
 def _parser() -> Any:
+    """The Markdown parser adfkit reads with: mistune with GitHub's plugins, its
+    emphasis resolved in linear time (``emphasis.py`` says why)."""
     import mistune  # imported on first use: `adfkit validate` never pays for it
+    from mistune.plugins import import_plugin
 
+    from adfkit.formats.markdown.emphasis import InlineParser
+
+    return mistune.Markdown(
+        renderer=None, inline=InlineParser(), plugins=[import_plugin(p) for p in _plugins()]
+    )
+
+
+def _plugins() -> list[Any]:
+    """The mistune plugins adfkit reads Markdown with (GitHub's dialect)."""
     from adfkit.formats.markdown.tables import gfm_tables
 
-    return mistune.create_markdown(
-        renderer=None, plugins=["strikethrough", gfm_tables, "task_lists", _bare_urls, "footnotes"]
-    )
+    return ["strikethrough", gfm_tables, "task_lists", _bare_urls, "footnotes"]
 
 
 def from_markdown(
