@@ -38,7 +38,7 @@ Token = dict[str, Any]
 # An entity's tail (``#123;``, ``#x1F;``, ``amp;``): text either side of an "&" and such a
 # tail is kept apart, as mistune keeps it, so that the entity is not formed by joining.
 _ENTITY_TAIL = re.compile(r"#[0-9]{1,7};|#[xX][0-9a-fA-F]+;|[^\t\n\f <&#;]{1,32};")
-_RUNS = re.compile(r"\*+|_+|[^*_]+")
+_DELIMITER_RUNS = re.compile(r"(\*+|_+)")
 _NOTHING = -1
 
 
@@ -60,10 +60,8 @@ def resolve(tokens: list[Token], enabled: bool, max_depth: int) -> list[Token]:
     """
     if len(tokens) == 1 and not _has_marker(tokens[0]):
         return [_clean(tokens[0])]  # most sequences: one text, or one token, no marker
-    if len(tokens) > 1:
-        tokens = _coalesced(tokens)
     if not enabled or not any(_has_marker(token) for token in tokens):
-        return [_clean(token) for token in tokens]
+        return [_clean(token) for token in (_coalesced(tokens) if len(tokens) > 1 else tokens)]
     return _Resolver(tokens, max_depth).run()
 
 
@@ -76,7 +74,7 @@ def _has_marker(token: Token) -> bool:
 
 
 def _entity_boundary(left: str, right: str) -> bool:
-    return left.endswith("&") and _ENTITY_TAIL.match(right) is not None
+    return left[-1:] == "&" and _ENTITY_TAIL.match(right) is not None
 
 
 def _clean(token: Token) -> Token:
@@ -92,27 +90,30 @@ def _coalesced(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     chunks: list[str] = []
     enabled = True
-
-    def flush() -> None:
-        if chunks:
-            token: Token = {"type": "text", "raw": "".join(chunks)}
-            if not enabled:
-                token["_emphasis"] = False
-            out.append(token)
-            chunks.clear()
-
     for token in tokens:
         if token["type"] != "text":
-            flush()
+            if chunks:
+                out.append(_joined_text(chunks, enabled))
+                chunks = []
             out.append(token)
             continue
+        raw = token["raw"]
         mode = token.get("_emphasis", True)
-        if mode != enabled or (chunks and _entity_boundary(chunks[-1], token["raw"])):
-            flush()
+        if chunks and (mode != enabled or _entity_boundary(chunks[-1], raw)):
+            out.append(_joined_text(chunks, enabled))
+            chunks = []
         enabled = mode
-        chunks.append(token["raw"])
-    flush()
+        chunks.append(raw)
+    if chunks:
+        out.append(_joined_text(chunks, enabled))
     return out
+
+
+def _joined_text(chunks: list[str], enabled: bool) -> Token:
+    token: Token = {"type": "text", "raw": chunks[0] if len(chunks) == 1 else "".join(chunks)}
+    if not enabled:
+        token["_emphasis"] = False
+    return token
 
 
 def _depth(token: Token) -> int:
@@ -183,36 +184,64 @@ class _Resolver:
             else "\ufffc"
             for token in tokens
         )
+        # Neighbouring texts are read as one (``_coalesced``, done here in the same pass).
         offset = 0
+        chunks: list[str] = []
+        enabled = True
         for token in tokens:
-            if token["type"] == "text" and token.get("_emphasis", True):
-                self._split(token["raw"], source, offset)
-            else:
-                self.parts.append(_clean(token))
-            offset += len(token["raw"]) if token["type"] == "text" else 1
+            if token["type"] == "text":
+                raw = token["raw"]
+                mode = token.get("_emphasis", True)
+                if chunks and (mode != enabled or _entity_boundary(chunks[-1], raw)):
+                    offset = self._text("".join(chunks), enabled, source, offset)
+                    chunks = []
+                enabled = mode
+                chunks.append(raw)
+                continue
+            if chunks:
+                offset = self._text("".join(chunks), enabled, source, offset)
+                chunks = []
+            self.parts.append(_clean(token))
+            offset += 1
+        if chunks:
+            self._text("".join(chunks), enabled, source, offset)
         count = len(self.parts)
         self.next = [*range(1, count), _NOTHING]  # the parts in line order, from part 0
         self.prev = list(range(-1, count - 1))
         # Order along the line; a wrapper takes its first child's position.
         self.position = list(range(count))
-        self.depth = [_depth(part) for part in self.parts]
+        self.depth = [_depth(part) if "children" in part else 0 for part in self.parts]
         self.forward = list(range(len(self.runs) + 1))  # next live run at or after i
         self.backward = list(range(len(self.runs)))  # last live run at or before i
 
+    def _text(self, text: str, enabled: bool, source: str, offset: int) -> int:
+        """A text's parts, split into delimiter runs where it may hold emphasis;
+        returns the offset after it in ``source``."""
+        if enabled:
+            self._split(text, source, offset)
+        else:
+            self.parts.append({"type": "text", "raw": text})
+        return offset + len(text)
+
     def _split(self, text: str, source: str, offset: int) -> None:
-        for m in _RUNS.finditer(text):
-            piece = m.group()
-            index = len(self.parts)
-            self.parts.append({"type": "text", "raw": piece})
-            if piece[0] not in "*_":
+        parts = self.parts
+        if "*" not in text and "_" not in text:
+            parts.append({"type": "text", "raw": text})
+            return
+        start = offset
+        for k, piece in enumerate(_DELIMITER_RUNS.split(text)):
+            if not piece:
                 continue
-            start, end = offset + m.start(), offset + m.end()
-            before = source[start - 1] if start > 0 else "\n"
-            after = source[end] if end < len(source) else "\n"
-            can_open, can_close = _flanking(before, after, piece[0])
-            if can_open or can_close:
-                self.run_of_part[index] = len(self.runs)
-                self.runs.append(_Run(index, piece[0], len(piece), can_open, can_close))
+            end = start + len(piece)
+            if k % 2:  # the pattern's group: a delimiter run
+                before = source[start - 1] if start > 0 else "\n"
+                after = source[end] if end < len(source) else "\n"
+                can_open, can_close = _flanking(before, after, piece[0])
+                if can_open or can_close:
+                    self.run_of_part[len(parts)] = len(self.runs)
+                    self.runs.append(_Run(len(parts), piece[0], len(piece), can_open, can_close))
+            parts.append({"type": "text", "raw": piece})
+            start = end
 
     # --- live runs ---------------------------------------------------------------------
 

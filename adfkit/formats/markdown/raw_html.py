@@ -91,7 +91,7 @@ def github_safe(fragment: str, *, details: bool = True) -> str:
         if closing:
             return f"</{name}>"
         allowed = _ATTRIBUTES.get(name)
-        kept = ""
+        kept: list[str] = []
         if allowed:
             for attribute in _ATTRIBUTE.finditer(rest):
                 key = attribute.group(1).lower()
@@ -99,8 +99,8 @@ def github_safe(fragment: str, *, details: bool = True) -> str:
                     value = attribute.group(2)
                     if value[:1] in ("'", '"'):
                         value = value[1:-1]
-                    kept += f' {key}="{html.escape(html.unescape(value))}"'
-        return f"<{name}{kept}>"
+                    kept.append(f' {key}="{html.escape(html.unescape(value))}"')
+        return f"<{name}{''.join(kept)}>"
 
     if "<" not in fragment:
         return fragment

@@ -16,15 +16,16 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
+from adfkit.formats.common import join_texts
 from adfkit.formats.markdown.raw_html import (
     details_parts,
     html_blocks,
     summary_title,
 )
-from adfkit.repair import _fit_marks, repair_document, text_of
+from adfkit.repair import _marks_to_keep, repair_document, text_of
 from adfkit.spec import NODES
 
 __all__ = ["from_markdown"]
@@ -429,8 +430,16 @@ class _Converter:
     # --- inline --------------------------------------------------------------------
 
     def inline(self, tokens: list[Token], marks: tuple[Json, ...] = ()) -> list[Json]:
-        if self.github and any(t["type"] == "inline_html" for t in tokens):
-            return self.inline_with_html(tokens, marks)
+        if len(tokens) == 1 and tokens[0]["type"] == "text" and not marks:
+            raw = tokens[0].get("raw", "")
+            if "\\" not in raw:  # the common case, one plain text, without the merging
+                nodes = self.text(_decode(raw), marks, raw)
+                if len(nodes) == 1 and nodes[0]["type"] == "text" and nodes[0]["text"]:
+                    return nodes
+        if self.github:
+            for token in tokens:
+                if token["type"] == "inline_html":
+                    return self.inline_with_html(tokens, marks)
         out: list[Json] = []
         for token in tokens:
             kind = token["type"]
@@ -515,9 +524,12 @@ class _Converter:
         ``raw`` is the text before its entities were decoded: shortcodes, addresses and
         mentions are looked for there, so that ``&#64;`` or ``&#58;`` (how the writer
         keeps them literal) stays text; each piece is decoded afterwards."""
-        if {m["type"] for m in marks} & {"code", "link"}:
-            return [_text(value, marks)]
+        for mark in marks:
+            if mark["type"] in ("code", "link"):
+                return [_text(value, marks)]
         source, decode = (raw, True) if raw is not None and "&" in raw else (value, False)
+        if ":" not in source and "@" not in source and "www." not in source:
+            return [_text(value, marks)]  # most text: nothing _inline_specials looks for
         out: list[Json] = []
         pos = 0
         for start, end, node in _inline_specials(source, emoji=self.emoji, mentions=self.mentions):
@@ -771,28 +783,22 @@ def _merged(nodes: list[Json]) -> list[Json]:
     """Adjacent text with the same marks as one node; empty text gone (as repair
     would do: a document needing no repair comes out the same either way); spaces at
     the edges of a styled run moved out of its styles (see ``_styled_edges``)."""
-    out = _joined(nodes)
-    if any(_edge_styled(n) for n in out):
-        out = _joined(_styled_edges(out))
+    out, edged = _joined(nodes)
+    if edged:
+        out, _ = _joined(_styled_edges(out))
     return out
 
 
-def _joined(nodes: list[Json]) -> list[Json]:
-    out: list[Json] = []
-    for node in nodes:
-        if node["type"] == "text":
-            if not node["text"]:
-                continue
-            prev = out[-1] if out else None
-            if (
-                prev is not None
-                and prev["type"] == "text"
-                and prev.get("marks") == node.get("marks")
-            ):
-                out[-1] = {**prev, "text": prev["text"] + node["text"]}
-                continue
-        out.append(node)
-    return out
+def _joined(nodes: list[Json]) -> tuple[list[Json], bool]:
+    """The nodes with neighbouring texts of the same marks joined, and whether any
+    styled text then has a space at an edge."""
+    out = join_texts(nodes)
+    edged = False
+    for node in out:
+        if "marks" in node and _edge_styled(node):
+            edged = True
+            break
+    return out, edged
 
 
 def _edge_styled(node: Json) -> bool:
@@ -847,10 +853,18 @@ def _text(value: str, marks: tuple[Json, ...]) -> Json:
         # the repair step would settle them, so that most documents need no repair;
         # they are listed by type name, so that the order of the markup that gave
         # them does not show.
-        kept = _fit_marks(list(marks), "paragraph", "text")
-        if kept:
-            node["marks"] = sorted((dict(m) for m in kept), key=lambda m: str(m["type"]))
+        order = _settled_marks(tuple(str(m["type"]) for m in marks))
+        if order:
+            node["marks"] = [dict(marks[i]) for i in order]
     return node
+
+
+@lru_cache(maxsize=1024)  # bounded: the tuples come from the input's nesting of styles
+def _settled_marks(types: tuple[str, ...]) -> tuple[int, ...]:
+    """Which of these marks a text in a paragraph keeps (``repair``'s choice), in the
+    order of their type names: one decision per combination, not per text."""
+    kept = _marks_to_keep("paragraph", "text", types)
+    return tuple(sorted(kept, key=lambda i: types[i]))
 
 
 def _decode(value: str) -> str:

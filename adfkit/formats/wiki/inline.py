@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from adfkit.formats.common import join_texts
 from adfkit.formats.wiki.syntax import (
     BLOCK_TAG,
     CSS_COLORS,
@@ -594,18 +595,4 @@ def _unescape_all(url: str) -> str:
 
 def _merge(nodes: list[Json]) -> list[Json]:
     """Adjacent texts with the same marks as one node."""
-    out: list[Json] = []
-    for node in nodes:
-        if node.get("type") == "text":
-            if not node["text"]:
-                continue
-            prev = out[-1] if out else None
-            if (
-                prev is not None
-                and prev.get("type") == "text"
-                and prev.get("marks") == node.get("marks")
-            ):
-                out[-1] = {**prev, "text": prev["text"] + node["text"]}
-                continue
-        out.append(node)
-    return out
+    return join_texts(nodes)
