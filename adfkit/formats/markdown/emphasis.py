@@ -29,6 +29,7 @@ unusable; content at the nesting cap refuses the match.
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 import mistune
@@ -44,7 +45,19 @@ _NOTHING = -1
 
 class InlineParser(mistune.InlineParser):
     """mistune's inline parser with :func:`resolve` in place of mistune's emphasis
-    resolution: the same tokens, in linear time."""
+    resolution: the same tokens, in linear time.
+
+    ``without_addresses``, if given, reads any text that holds no ``://`` (a twin
+    without the bare-URL rule: see ``reader._parser``)."""
+
+    def __init__(self, *, without_addresses: mistune.InlineParser | None = None) -> None:
+        super().__init__()
+        self.without_addresses = without_addresses
+
+    def __call__(self, s: str, env: MutableMapping[str, Any]) -> list[Token]:
+        if self.without_addresses is not None and "://" not in s:
+            return self.without_addresses(s, env)
+        return super().__call__(s, env)
 
     def finalize_tokens(self, tokens: list[Token], depth: int) -> list[Token]:
         remaining = self.max_nested_level - depth
@@ -58,19 +71,15 @@ def resolve(tokens: list[Token], enabled: bool, max_depth: int) -> list[Token]:
     ``enabled`` is False where mistune allows no emphasis (its nesting budget is spent);
     ``max_depth`` is that budget: a match whose content nests this deep is refused.
     """
-    if len(tokens) == 1 and not _has_marker(tokens[0]):
-        return [_clean(tokens[0])]  # most sequences: one text, or one token, no marker
-    if not enabled or not any(_has_marker(token) for token in tokens):
-        return [_clean(token) for token in (_coalesced(tokens) if len(tokens) > 1 else tokens)]
-    return _Resolver(tokens, max_depth).run()
-
-
-def _has_marker(token: Token) -> bool:
-    return (
-        token["type"] == "text"
-        and token.get("_emphasis", True)
-        and ("*" in token["raw"] or "_" in token["raw"])
-    )
+    if enabled:
+        for token in tokens:  # (a plain loop: this runs for every inline sequence)
+            if token["type"] == "text":
+                raw = token["raw"]
+                if ("*" in raw or "_" in raw) and token.get("_emphasis", True):
+                    return _Resolver(tokens, max_depth).run()
+    if len(tokens) == 1:
+        return [_clean(tokens[0])]  # most sequences: one text, or one token
+    return [_clean(token) for token in _coalesced(tokens)]
 
 
 def _entity_boundary(left: str, right: str) -> bool:
@@ -177,34 +186,16 @@ class _Resolver:
         self.runs: list[_Run] = []
         self.run_of_part: dict[int, int] = {}
         source = "".join(
-            token["raw"]
-            if token["type"] == "text"
-            else "\n"
-            if token["type"] in ("softbreak", "linebreak")
-            else "\ufffc"
-            for token in tokens
+            [
+                token["raw"]
+                if token["type"] == "text"
+                else "\n"
+                if token["type"] in ("softbreak", "linebreak")
+                else "\ufffc"
+                for token in tokens
+            ]
         )
-        # Neighbouring texts are read as one (``_coalesced``, done here in the same pass).
-        offset = 0
-        chunks: list[str] = []
-        enabled = True
-        for token in tokens:
-            if token["type"] == "text":
-                raw = token["raw"]
-                mode = token.get("_emphasis", True)
-                if chunks and (mode != enabled or _entity_boundary(chunks[-1], raw)):
-                    offset = self._text("".join(chunks), enabled, source, offset)
-                    chunks = []
-                enabled = mode
-                chunks.append(raw)
-                continue
-            if chunks:
-                offset = self._text("".join(chunks), enabled, source, offset)
-                chunks = []
-            self.parts.append(_clean(token))
-            offset += 1
-        if chunks:
-            self._text("".join(chunks), enabled, source, offset)
+        self._read(tokens, source)
         count = len(self.parts)
         self.next = [*range(1, count), _NOTHING]  # the parts in line order, from part 0
         self.prev = list(range(-1, count - 1))
@@ -214,34 +205,58 @@ class _Resolver:
         self.forward = list(range(len(self.runs) + 1))  # next live run at or after i
         self.backward = list(range(len(self.runs)))  # last live run at or before i
 
-    def _text(self, text: str, enabled: bool, source: str, offset: int) -> int:
-        """A text's parts, split into delimiter runs where it may hold emphasis;
-        returns the offset after it in ``source``."""
-        if enabled:
-            self._split(text, source, offset)
-        else:
-            self.parts.append({"type": "text", "raw": text})
-        return offset + len(text)
-
-    def _split(self, text: str, source: str, offset: int) -> None:
-        parts = self.parts
-        if "*" not in text and "_" not in text:
-            parts.append({"type": "text", "raw": text})
-            return
-        start = offset
-        for k, piece in enumerate(_DELIMITER_RUNS.split(text)):
-            if not piece:
+    def _read(self, tokens: list[Token], source: str) -> None:
+        """The parts: neighbouring texts read as one (as ``_coalesced`` joins them) and
+        split at each delimiter run, which is a part of its own and, where it may open
+        or close, a run. One pass: a run never spans two tokens (mistune's scan takes
+        each whole), so each token is split alone and the plain pieces between runs
+        are joined."""
+        parts, runs = self.parts, self.runs
+        plain: list[str] = []  # pieces of the text part being gathered
+        enabled = True  # whether that text may hold emphasis
+        previous = ""  # the last text token's raw text, for the entity boundary
+        offset = 0
+        for token in tokens:
+            if token["type"] != "text":
+                if plain:
+                    parts.append({"type": "text", "raw": "".join(plain)})
+                    plain = []
+                parts.append(_clean(token))
+                previous = ""
+                offset += 1
                 continue
-            end = start + len(piece)
-            if k % 2:  # the pattern's group: a delimiter run
-                before = source[start - 1] if start > 0 else "\n"
+            raw: str = token["raw"]
+            mode = token.get("_emphasis", True)
+            if plain and (mode != enabled or _entity_boundary(previous, raw)):
+                parts.append({"type": "text", "raw": "".join(plain)})
+                plain = []
+            enabled = mode
+            previous = raw
+            if not mode or ("*" not in raw and "_" not in raw):
+                plain.append(raw)
+                offset += len(raw)
+                continue
+            for k, piece in enumerate(_DELIMITER_RUNS.split(raw)):
+                if not piece:
+                    continue
+                end = offset + len(piece)
+                if k % 2 == 0:
+                    plain.append(piece)
+                    offset = end
+                    continue
+                if plain:  # a delimiter run: its own part
+                    parts.append({"type": "text", "raw": "".join(plain)})
+                    plain = []
+                before = source[offset - 1] if offset > 0 else "\n"
                 after = source[end] if end < len(source) else "\n"
                 can_open, can_close = _flanking(before, after, piece[0])
                 if can_open or can_close:
-                    self.run_of_part[len(parts)] = len(self.runs)
-                    self.runs.append(_Run(len(parts), piece[0], len(piece), can_open, can_close))
-            parts.append({"type": "text", "raw": piece})
-            start = end
+                    self.run_of_part[len(parts)] = len(runs)
+                    runs.append(_Run(len(parts), piece[0], len(piece), can_open, can_close))
+                parts.append({"type": "text", "raw": piece})
+                offset = end
+        if plain:
+            parts.append({"type": "text", "raw": "".join(plain)})
 
     # --- live runs ---------------------------------------------------------------------
 
