@@ -27,6 +27,7 @@ from adfkit.formats.markdown.raw_html import (
 )
 from adfkit.repair import _marks_to_keep, repair_document, text_of
 from adfkit.spec import NODES
+from adfkit.validator import _url_problem, is_valid
 
 __all__ = ["from_markdown"]
 
@@ -149,8 +150,6 @@ def from_markdown(
         github=html == "github",
     )
     natural: Json = {"type": "doc", "version": 1, "content": converter.blocks(tokens)}
-    from adfkit.validator import is_valid
-
     if is_valid(natural):
         return natural  # most documents need no repair: the validator's fast path says so
     return _safe(repair_document(natural["content"]), text)
@@ -159,8 +158,6 @@ def from_markdown(
 def _safe(doc: Json, source: str) -> Json:
     """The repaired document, or, should repair ever miss a case, the text as plain
     paragraphs: a conversion bug must not cost the user their text or an exception."""
-    from adfkit.validator import is_valid
-
     if is_valid(doc):
         return doc
     paragraphs = [p for p in re.split(r"\n\s*\n", source) if p.strip()]
@@ -566,8 +563,6 @@ class _Converter:
     def link(self, token: Token, marks: tuple[Json, ...]) -> list[Json]:
         attrs = token.get("attrs", {})
         href = attrs.get("url", "")  # mistune has decoded its entities already
-        from adfkit.validator import _url_problem
-
         if _url_problem(href) is not None:  # unsafe or relative: keep the text, drop the link
             return self.inline(token.get("children", []), marks)
         link: Json = {"type": "link", "attrs": {"href": href}}
@@ -592,8 +587,6 @@ class _Converter:
         attrs = token.get("attrs", {})
         url = attrs.get("url", "")  # decoded by mistune
         alt = "".join(text_of(n) for n in self.inline(token.get("children", [])))
-        from adfkit.validator import _url_problem
-
         if not url or _url_problem(url) is not None or url.startswith("#"):
             return [_text(alt or url, marks)] if (alt or url) else []
         media: Json = {"type": "media", "attrs": {"type": "external", "url": url}}
@@ -637,7 +630,10 @@ def _paragraphs(inline: list[Json]) -> list[Json]:
     """Inline content as a paragraph, or as several around the blocks among it: an
     image (or a block from raw HTML) stands between paragraphs in ADF, so the
     paragraph is split there, as the repair step would (whitespace at the cut goes)."""
-    if all(n["type"] in _INLINE for n in inline):
+    for item in inline:
+        if item["type"] not in _INLINE:
+            break
+    else:
         if inline and (_blank_edge(inline[0], 0) or _blank_edge(inline[-1], -1)):
             # A line break or a space at a paragraph's edge (raw HTML can leave one, as
             # in "a <!-- b -->") shows nothing.
