@@ -503,10 +503,34 @@ def convert(
             doc = _formats.reader("wiki")(text, mentions=mapping, media=media)
         else:
             doc = _formats.reader(kind)(text)
+    if kind in ("markdown", "html"):
+        _warn_local_images(shown, data.decode("utf-8", errors="replace"), kind)
     from adfkit.jsonfile import dumps  # any depth: json.dumps recurses
 
     rendered = dumps(doc, indent=2 if pretty else None)
     _write_output(rendered + "\n", output)
+
+
+def _warn_local_images(shown: str, text: str, kind: str) -> None:
+    """Say so on stderr, with the line, for each image that names a local file: the
+    document keeps only its alt text (ADF holds no files), where ``adfkit jira`` would
+    upload it. Nothing the user gave goes silently."""
+    if "<img" not in text.lower() and "![" not in text and "]:" not in text:
+        return
+    from adfkit.jira.richtext import _html_local_images, read_body
+
+    if kind == "html":
+        paths = _html_local_images(text)
+    else:
+        paths = [image.written for image in read_body(text, "markdown").images]
+    for path in paths:
+        at = text.find(path)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+        click.echo(
+            f"{shown}:{line}: the local image {path!r} is kept as its alt text: an ADF "
+            "document holds no files (adfkit jira create, comment and edit upload it)",
+            err=True,
+        )
 
 
 _SNIFF_BYTES = 1 << 16  # the start of a text says what it is

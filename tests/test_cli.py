@@ -260,6 +260,30 @@ def test_convert_markdown_file_to_adf_json(tmp_path: Path) -> None:
     assert _run("validate", str(out)).returncode == 0
 
 
+def test_convert_says_which_local_images_it_cannot_carry(tmp_path: Path) -> None:
+    """A local image becomes its alt text in a document (ADF holds no files): convert
+    says so, with the line, for Markdown and HTML; web images and code pass quietly."""
+    source = _write(
+        tmp_path,
+        "bug.md",
+        "# Bug\n\n![screenshot](shot.png)\n\n![web](https://x.org/a.png)\n\n"
+        "`![not an image](code.png)`\n",
+    )
+    result = _run("convert", str(source))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{source}:3: the local image 'shot.png' is kept as its alt text: an ADF document"
+        " holds no files (adfkit jira create, comment and edit upload it)"
+    ]
+    assert "screenshot" in result.stdout
+    page = _write(tmp_path, "page.html", '<p>a</p>\n<p><img src="local.png" alt="x"></p>')
+    result = _run("convert", str(page))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(f"{page}:2: the local image 'local.png' is kept")
+    quiet = _write(tmp_path, "quiet.md", "![web](https://x.org/a.png)\n")
+    assert _run("convert", str(quiet)).stderr == ""
+
+
 def test_convert_reads_stdin_and_options_turn_features_off() -> None:
     result = _run("convert", "--no-alerts", "--no-emoji", stdin=b"> [!NOTE]\n> :tada:\n")
     assert result.returncode == 0
