@@ -629,7 +629,10 @@ def _split_around_tables(kind: str, blocks: list[Json]) -> list[Json]:
 def _paragraphs(inline: list[Json]) -> list[Json]:
     """Inline content as a paragraph, or as several around the blocks among it: an
     image (or a block from raw HTML) stands between paragraphs in ADF, so the
-    paragraph is split there, as the repair step would (whitespace at the cut goes)."""
+    paragraph is split there, as the repair step would (whitespace at the cut goes).
+    Nothing gives no paragraph (``<b></b>`` alone shows nothing)."""
+    if not inline:
+        return []
     for item in inline:
         if item["type"] not in _INLINE:
             break
