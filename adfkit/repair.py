@@ -230,6 +230,11 @@ class _Repairer:
             if not run and len(runs) > 1 and (result or not (node.get("attrs") or {}).get("title")):
                 continue  # a split left this piece empty (an expand's title is kept once)
             piece = dict(node)
+            if len(runs) > 1 and ntype in ("paragraph", "heading"):
+                # Split by a hoist: each piece stands alone, as a reader would see it.
+                run = trim_run(run)
+                if not run and (result or pieces_made):
+                    continue
             piece["content"] = run
             if (
                 pieces_made
@@ -370,10 +375,40 @@ def _media_as_text(node: Json) -> list[Json]:
 
 
 def _with_mark(node: Json, mark: str) -> Json:
+    """``node`` (if text) with the mark added; where its marks are in type order, as
+    the converters write them, the new one takes its place in that order, so that a
+    document read again compares equal to the one repaired."""
     if node.get("type") != "text":
         return node
     marks = [m for m in node.get("marks") or [] if m.get("type") != mark]
-    return {**node, "marks": [*marks, {"type": mark}]}
+    types = [str(m.get("type")) for m in marks]
+    at = len(marks)
+    if types == sorted(types):
+        at = next((i for i, t in enumerate(types) if t > mark), len(marks))
+    return {**node, "marks": [*marks[:at], {"type": mark}, *marks[at:]]}
+
+
+def trim_run(run: list[Json]) -> list[Json]:
+    """A piece of a split paragraph without the whitespace and line breaks at its
+    edges, which a reader of the piece on its own would not keep (linear: one slice
+    per end, not one pop per node)."""
+    start, end = 0, len(run)
+    while start < end and _blank(run[start]):
+        start += 1
+    while end > start and _blank(run[end - 1]):
+        end -= 1
+    out = run[start:end]
+    if out and out[0].get("type") == "text":
+        out[0] = {**out[0], "text": out[0]["text"].lstrip()}
+    if out and out[-1].get("type") == "text":
+        out[-1] = {**out[-1], "text": out[-1]["text"].rstrip()}
+    return out
+
+
+def _blank(node: Json) -> bool:
+    return node.get("type") == "hardBreak" or (
+        node.get("type") == "text" and not str(node.get("text", "")).strip()
+    )
 
 
 def _as_paragraph(node: Json) -> Json:

@@ -26,10 +26,8 @@ CORPUS = Path(__file__).resolve().parent / "data" / "markdown"
 PLAIN_WORDS = ["word", "Wörter", "日本語", "a_b", "~", "|", "&amp;",
                "&", "<", "[x]", "!", ":tada:", "@ana", "https://x.org/my_page_name",
                "www.x.org", "a@b.org", "(", ")", '"', "'", "..."]  # fmt: skip
-# Block markers at the start of a nested item, emphasis across
-# raw tags, backslashes and
-# backticks next to raw HTML tags make cases the round trip does not settle yet
-# (docs/markdown.md, "Round trip"); the fixed point holds for them too.
+# Block markers at the start of a nested item, emphasis across raw tags, backslashes
+# and backticks next to raw HTML tags: the cases a Markdown round trip gets wrong.
 HOSTILE_WORDS = [
     *PLAIN_WORDS,
     "x*y",
@@ -89,7 +87,7 @@ HOSTILE_MARKDOWN = markdown(HOSTILE_WORDS)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(MARKDOWN)
+@given(st.one_of(MARKDOWN, HOSTILE_MARKDOWN, st.text(max_size=200)))
 def test_what_from_markdown_gives_to_markdown_gives_back(source: str) -> None:
     doc = from_markdown(source)
     markdown = to_markdown(doc)
@@ -100,6 +98,38 @@ def test_what_from_markdown_gives_to_markdown_gives_back(source: str) -> None:
 @given(st.one_of(HOSTILE_MARKDOWN, st.text(max_size=200)))
 def test_to_markdown_of_its_own_reading_is_a_fixed_point(source: str) -> None:
     once = to_markdown(from_markdown(source))
+    assert to_markdown(from_markdown(once)) == once
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # A heading in a quote split by an image: the heading becomes a bold paragraph
+        # whose piece before the image kept a trailing space, and a new mark came after
+        # the existing ones; read again, both differed.
+        "> # *word* ![alt](https://x.org/i.png)",
+        "- # *w* ![a](https://x.org/i.png)",
+        "> # a ![x](https://x.org/i.png) *b*",
+        # The same heading made bold around a code span: a bold space at a run's edge.
+        "> # https://x.org/my_page_name `word` word",
+        # A space between two texts under one <sub>/<ins> tag.
+        "<sub>a **b**</sub>",
+        "<ins>a *b* c</ins>",
+        "<sub>\\</sub> **|**",
+        # A code span holding "<br> " in a heading: the breaks alone lose their spaces.
+        "# `<br> >`",
+        # An alert opening with a list that cannot interrupt its "[!NOTE]" line.
+        "> [!NOTE]\n> 1. 1.",
+        "> [!NOTE]\n> 3. x",
+        # A link with nothing to show keeps its address.
+        "a [ ](https://x.org) b",
+        "[](./relative/a_b.md)",
+    ],
+)
+def test_markdown_that_once_read_back_differently(source: str) -> None:
+    doc = from_markdown(source)
+    once = to_markdown(doc)
+    assert from_markdown(once) == doc, once
     assert to_markdown(from_markdown(once)) == once
 
 
@@ -337,3 +367,21 @@ def test_an_alert_opening_with_an_empty_list_item_stays_an_alert() -> None:
     once = to_markdown(from_markdown(source))
     assert from_markdown(once) == from_markdown(source)
     assert to_markdown(from_markdown(once)) == once
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "href"),
+    [
+        ("[](https://x.org/a)", "https://x.org/a", "https://x.org/a"),
+        ("see [ ](https://x.org/a) here", "https://x.org/a", "https://x.org/a"),
+        ("[](./notes/a_b.md)", "./notes/a_b.md", None),
+        ("[ ](javascript:alert(1))", "javascript:alert(1)", None),
+    ],
+)
+def test_a_link_with_nothing_to_show_keeps_its_address(
+    source: str, text: str, href: str | None
+) -> None:
+    doc = from_markdown(source)
+    (shown,) = [n for n in doc["content"][0]["content"] if n["text"] == text]
+    links = [m["attrs"]["href"] for m in shown.get("marks", []) if m["type"] == "link"]
+    assert links == ([href] if href else [])

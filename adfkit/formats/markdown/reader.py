@@ -25,7 +25,7 @@ from adfkit.formats.markdown.raw_html import (
     html_blocks,
     summary_title,
 )
-from adfkit.repair import _marks_to_keep, repair_document, text_of
+from adfkit.repair import _marks_to_keep, repair_document, text_of, trim_run
 from adfkit.spec import NODES
 from adfkit.validator import _url_problem, is_valid
 
@@ -152,7 +152,25 @@ def from_markdown(
     natural: Json = {"type": "doc", "version": 1, "content": converter.blocks(tokens)}
     if is_valid(natural):
         return natural  # most documents need no repair: the validator's fast path says so
-    return _safe(repair_document(natural["content"]), text)
+    return _safe(_in_normal_form(repair_document(natural["content"])), text)
+
+
+def _in_normal_form(doc: Json) -> Json:
+    """The repaired document with every run of inline nodes in the reader's form
+    (``_merged``): repair can leave a styled space at a run's edge (a heading made a
+    bold paragraph inside a quote), which ``to_markdown`` cannot write and a second
+    reading would not give. One iterative walk: any depth, linear."""
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        content = node.get("content")
+        if not content:
+            continue
+        if any(child.get("type") == "text" for child in content):
+            node["content"] = _merged(content)
+        else:
+            stack.extend(content)
+    return doc
 
 
 def _safe(doc: Json, source: str) -> Json:
@@ -263,7 +281,7 @@ class _Converter:
         level = min(max(int(token.get("attrs", {}).get("level", 1)), 1), 6)
         content = self.inline(token.get("children", []))
         if content and (_blank_edge(content[0], 0) or _blank_edge(content[-1], -1)):
-            _trim_run(content)  # as in a paragraph: raw HTML can leave a space at the end
+            content = trim_run(content)  # as in a paragraph: raw HTML can leave a space at the end
         return [{"type": "heading", "attrs": {"level": level}, "content": content}]
 
     def b_thematic_break(self, token: Token) -> list[Json]:
@@ -564,7 +582,8 @@ class _Converter:
         attrs = token.get("attrs", {})
         href = attrs.get("url", "")  # mistune has decoded its entities already
         if _url_problem(href) is not None:  # unsafe or relative: keep the text, drop the link
-            return self.inline(token.get("children", []), marks)
+            out = self.inline(token.get("children", []), marks)
+            return out if _shows_something(out) else [_text(href, marks)] if href else []
         link: Json = {"type": "link", "attrs": {"href": href}}
         if attrs.get("title"):
             link["attrs"]["title"] = _decode(attrs["title"])
@@ -580,6 +599,10 @@ class _Converter:
             out = [_text(shown, (*marks, link))]
             return out + ([_text(rest, marks)] if rest else [])
         out = self.inline(children, (*marks, link))
+        if not _shows_something(out):
+            # "[](url)", "[ ](url)": a link with nothing to show would be lost (an
+            # empty text is no node); its address becomes its text.
+            out = [_text(href, (*marks, link))]
         # A linked image keeps its link, as a link mark on its media node.
         return [_linked_media(n, link) if n["type"] == "mediaSingle" else n for n in out]
 
@@ -593,6 +616,10 @@ class _Converter:
         if alt:
             media["attrs"]["alt"] = alt
         return [{"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media]}]
+
+
+def _shows_something(nodes: list[Json]) -> bool:
+    return any(n["type"] != "text" or n["text"].strip() for n in nodes)
 
 
 _INLINE = frozenset(NODES["paragraph"].content.children if NODES["paragraph"].content else ())
@@ -640,7 +667,7 @@ def _paragraphs(inline: list[Json]) -> list[Json]:
         if inline and (_blank_edge(inline[0], 0) or _blank_edge(inline[-1], -1)):
             # A line break or a space at a paragraph's edge (raw HTML can leave one, as
             # in "a <!-- b -->") shows nothing.
-            _trim_run(inline)
+            inline = trim_run(inline)
             if not inline:
                 return []
         return [{"type": "paragraph", "content": inline}]
@@ -648,7 +675,7 @@ def _paragraphs(inline: list[Json]) -> list[Json]:
     run: list[Json] = []
     for node in [*inline, None]:
         if node is None or node["type"] not in _INLINE:
-            _trim_run(run)
+            run = trim_run(run)
             if run:
                 blocks.append({"type": "paragraph", "content": run})
             run = []
@@ -771,23 +798,6 @@ def _blank_edge(node: Json, end: int) -> bool:
     return node["type"] == "text" and node["text"][end] in " \t"
 
 
-def _trim_run(run: list[Json]) -> None:
-    """Whitespace and line breaks at the edges of a piece of a split paragraph go."""
-    while run and (
-        run[0]["type"] == "hardBreak" or (run[0]["type"] == "text" and not run[0]["text"].strip())
-    ):
-        run.pop(0)
-    while run and (
-        run[-1]["type"] == "hardBreak"
-        or (run[-1]["type"] == "text" and not run[-1]["text"].strip())
-    ):
-        run.pop()
-    if run and run[0].get("type") == "text":
-        run[0] = {**run[0], "text": run[0]["text"].lstrip()}
-    if run and run[-1].get("type") == "text":
-        run[-1] = {**run[-1], "text": run[-1]["text"].rstrip()}
-
-
 def _merged(nodes: list[Json]) -> list[Json]:
     """Adjacent text with the same marks as one node; empty text gone (as repair
     would do: a document needing no repair comes out the same either way); spaces at
@@ -823,7 +833,9 @@ def _styled_edges(nodes: list[Json]) -> list[Json]:
     """Spaces at the edges of a styled run without the styles the run's neighbour
     lacks. Markdown cannot write a bold space at the edge of bold text (``** a**`` is
     no emphasis), so reading ``<b> a</b>`` this way gives a document the writer gives
-    back exactly. Links and code keep their spaces."""
+    back exactly. Links and code keep their spaces. Underline and sub/superscript,
+    which Markdown writes as a tag around each text (``<sub>a</sub> **<sub>b</sub>**``),
+    never keep an edge space, whatever the neighbour."""
     out: list[Json] = []
     for i, node in enumerate(nodes):
         if not _edge_styled(node):
@@ -837,14 +849,20 @@ def _styled_edges(nodes: list[Json]) -> list[Json]:
         lead = text[: len(text) - len(text.lstrip(" \t"))]
         trail = text[len(text.rstrip(" \t")) :] if core else ""
         if lead:
-            kept = tuple(m for m in marks if m["type"] not in _STYLES or m["type"] in before)
+            kept = tuple(m for m in marks if _keeps(m["type"], before))
             out.append(_text(lead, kept))
         if core:
             out.append({**node, "text": core})
         if trail:
-            kept = tuple(m for m in marks if m["type"] not in _STYLES or m["type"] in after)
+            kept = tuple(m for m in marks if _keeps(m["type"], after))
             out.append(_text(trail, kept))
     return out
+
+
+def _keeps(mark: str, neighbour: set[str]) -> bool:
+    """Whether a space at a styled run's edge keeps this mark, given the marks of
+    the text on that side."""
+    return mark not in _STYLES or (mark in neighbour and mark not in _TAG_STYLES)
 
 
 def _mark_types(node: Json) -> set[str]:
@@ -852,6 +870,7 @@ def _mark_types(node: Json) -> set[str]:
 
 
 _STYLES = frozenset({"strong", "em", "strike", "underline", "subsup"})
+_TAG_STYLES = frozenset({"underline", "subsup"})
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 

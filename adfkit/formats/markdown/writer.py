@@ -74,7 +74,7 @@ MAX_NESTING = 32
 (GitHub's renderer, like mistune, stops nesting long before)."""
 _LIST_FAMILY = {"bulletList": "bullet", "taskList": "bullet", "orderedList": "ordered"}
 _SETEXT_LINE = re.compile(r" {0,3}(?:-+|=+)[ \t]*$")
-_SPACED_BREAK = re.compile(r"[ \t]*(?<!\\)<br>[ \t]*")
+_SPACED_BREAK = re.compile(r"[ \t]*\0[ \t]*")
 _HARD_BREAK_SPACES = re.compile(r"(?<!\\)[ \t]+\\$")
 _AUTOLINK = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>\x00-\x1f\x7f]*")
 _STYLE_TAGS = {
@@ -255,12 +255,15 @@ class _Writer:
 
     def b_heading(self, node: Json) -> Lines:
         # A heading is one line: a hard break in it is written as the <br> GitHub renders.
-        breaks = " " if self.plain else "<br>"
+        # The break is first written as NUL, which no valid document's text holds, so
+        # that only the breaks themselves are found again (not a "<br>" inside a code
+        # span, whose spaces are the text's own).
+        breaks = " " if self.plain else "\0"
         text = self.inline(node.get("content") or [], breaks=breaks).strip(" \t")
         if self.plain:
             return [text]
         # The reader takes no space around a <br>: none is written, so one pass is a
-        # fixed point (a <br> in the text itself is escaped, "\<br>", and left alone).
+        # fixed point.
         text = _SPACED_BREAK.sub("<br>", text)
         if re.search(r"(^|\s)#+$", text):  # would read as the optional closing sequence
             text = text[: text.rindex("#")] + "\\#"
@@ -300,9 +303,14 @@ class _Writer:
         if self.plain:
             return body
         kind = PANEL_ALERTS.get(node["attrs"].get("panelType", "info"), "NOTE")
-        if body and _SETEXT_LINE.match(_first_line(body[0])):
-            # right under "[!NOTE]", "-" (an empty list item) would underline it as a
-            # heading: a blank quote line keeps the two apart
+        content = node.get("content") or []
+        if body and (
+            _SETEXT_LINE.match(_first_line(body[0]))
+            or _needs_blank_line(content[0], [{"type": "paragraph"}, content[0]], 1)
+        ):
+            # "[!NOTE]" is a paragraph's line: right under it, "-" (an empty list
+            # item) would underline it as a heading, and a list that cannot interrupt
+            # a paragraph would join it; a blank quote line keeps the two apart
             return self.quote([f"[!{kind}]", "", *body])
         return self.quote([f"[!{kind}]", *body])
 
