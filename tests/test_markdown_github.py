@@ -205,3 +205,123 @@ def test_footnotes_keep_the_reference_and_the_note() -> None:
 
 def test_a_byte_order_mark_is_ignored() -> None:
     assert _blocks("\ufeff# Title") == _blocks("# Title")
+
+
+def _cell(kind: str, *blocks: Json, **attrs: int) -> Json:
+    node: Json = {"type": kind, "content": list(blocks)}
+    if attrs:
+        node["attrs"] = attrs
+    return node
+
+
+def _image(url: str, alt: str) -> Json:
+    media = {"type": "media", "attrs": {"type": "external", "url": url, "alt": alt}}
+    return {"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media]}
+
+
+def test_markdown_in_table_cells_is_read_as_github_renders_it() -> None:
+    # The "before / after" table of a GitHub pull request or bug report: HTML tags on
+    # lines of their own, Markdown between blank lines inside the cells.
+    source = """<table>
+<tr><th>Before</th><th align="right">After</th></tr>
+<tr>
+<td>
+
+![before](https://x.org/before.png)
+
+</td>
+<td colspan="2" align="center">
+
+- **fixed** in `v2`
+- see #12
+
+</td>
+</tr>
+</table>
+
+Text after.
+"""
+    # (the centred cell holds a list: alignment goes on a cell's own paragraphs only)
+    right = {"type": "alignment", "attrs": {"align": "end"}}
+    assert _blocks(source) == [
+        {
+            "type": "table",
+            "content": [
+                {
+                    "type": "tableRow",
+                    "content": [
+                        _cell("tableHeader", _p(_t("Before"))),
+                        _cell("tableHeader", {**_p(_t("After")), "marks": [right]}),
+                    ],
+                },
+                {
+                    "type": "tableRow",
+                    "content": [
+                        _cell("tableCell", _image("https://x.org/before.png", "before")),
+                        _cell(
+                            "tableCell",
+                            {
+                                "type": "bulletList",
+                                "content": [
+                                    {
+                                        "type": "listItem",
+                                        "content": [
+                                            _p(_t("fixed", "strong"), _t(" in "), _t("v2", "code"))
+                                        ],
+                                    },
+                                    {"type": "listItem", "content": [_p(_t("see #12"))]},
+                                ],
+                            },
+                            colspan=2,
+                        ),
+                    ],
+                },
+            ],
+        },
+        _p(_t("Text after.")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "cells"),
+    [
+        # A cell not closed ends where the next begins, a row where the next begins.
+        ("<table><tr><td>\n\na\n\n<td>\n\nb\n\n<tr><td>\n\nc\n\n</table>", [["a", "b"], ["c"]]),
+        # A cell outside a row opens one; the table left open ends with the document.
+        ("<table><td>\n\n*a*\n\n</td>", [["a"]]),
+        # An empty cell gets the paragraph ADF needs.
+        ("<table><tr><td>\n\n</td><td>\n\nb\n\n</td></tr></table>", [["", "b"]]),
+    ],
+)
+def test_a_markdown_table_left_open_is_closed_as_a_browser_would(
+    source: str, cells: list[list[str]]
+) -> None:
+    (table,) = _blocks(source)
+    assert table["type"] == "table"
+    assert [[text_of(c) for c in row["content"]] for row in table["content"]] == cells
+
+
+def test_table_tags_outside_a_table_keep_the_text_around_them() -> None:
+    blocks = _blocks("</td></tr>\n\nkept\n\n<td>\n\nalso kept\n\n</td>")
+    assert [text_of(b) for b in blocks] == ["kept", "also kept"]
+
+
+def test_details_inside_a_markdown_cell_become_a_nested_expand() -> None:
+    source = "<table><tr><td>\n\n<details><summary>Logs</summary>\n\n```\nok\n```\n\n</details>\n\n</td></tr></table>"
+    (table,) = _blocks(source)
+    (expand,) = table["content"][0]["content"][0]["content"]
+    assert expand["type"] == "nestedExpand"
+    assert expand["attrs"] == {"title": "Logs"}
+    assert expand["content"] == [{"type": "codeBlock", "content": [_t("ok")]}]
+
+
+def test_a_table_in_one_html_block_is_read_as_before() -> None:
+    # No Markdown inside: the HTML converter reads it whole, Markdown syntax as text.
+    (table,) = _blocks("<table><tr><td>**a**</td></tr></table>")
+    assert table["content"][0]["content"][0]["content"] == [_p(_t("**a**"))]
+
+
+def test_with_html_as_text_a_table_stays_text() -> None:
+    blocks = _blocks("<table><tr><td>\n\na\n\n</td></tr></table>", html="text")
+    assert "table" not in [b["type"] for b in blocks]
+    assert "<td>" in "".join(text_of(b) for b in blocks)

@@ -74,6 +74,16 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     # one, a copy of the whole run per line, which calls cannot show but the
     # benchmark's clock did (600 KB 3.9 s, 2.4 MB 113 s); see the join test below.
     "lines of one paragraph": lambda n: "ab\n" * n,
+    # Tables whose cells hold Markdown between HTML blocks (read on a stack of open
+    # containers): nested, unclosed, stray closers, many cells.
+    "nested markdown tables": lambda n: "<table><tr><td>\n\n" * n + "x\n",
+    "markdown cells": lambda n: "<table>\n\n" + "<tr><td>\n\n*x*\n\n</td></tr>\n\n" * n,
+    "stray table closers": lambda n: "<table>\n\n" + "</td></tr>\n\n" * n + "x\n",
+    "details in cells": lambda n: "<table><tr><td>\n\n" + "<details>\n\n" * n + "x\n",
+    # Spaces inside a container tag: its pattern once backtracked over them (20 KB of
+    # spaces 0.37 s, quadratic).
+    "spaces in a details tag": lambda n: "<details" + " " * n + "\n\nx\n",
+    "spaces in a table tag": lambda n: "<table><td" + " " * n + "\n\nx\n",
 }
 
 

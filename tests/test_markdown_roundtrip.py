@@ -76,6 +76,10 @@ def markdown(words: list[str]) -> st.SearchStrategy[str]:
         line.map(lambda s: f"```py\n{s}\n```"),
         line.map(lambda s: f"<details><summary>{s}</summary>\n\n{s}\n\n</details>"),
         line.map(lambda s: f"> [!NOTE]\n> {s}"),
+        # Raw HTML tables as GitHub issues hold them: no header, spans, block cells.
+        line.map(lambda s: f"<table><tr><td>{s}</td><td>x</td></tr></table>"),
+        line.map(lambda s: f'<table><tr><th>h</th></tr><tr><td colspan="2">{s}</td></tr></table>'),
+        line.map(lambda s: f"<table><tr><td>\n\n{s}\n\n- {s}\n\n</td></tr></table>"),
         line.map(lambda s: f"{s}[^1]\n\n[^1]: {s}"),
         st.just("---"),
     )

@@ -106,7 +106,19 @@ def test_tables_render_as_gfm_with_alignment() -> None:
             },
         ],
     }
+    # GFM aligns whole columns: a header aligned otherwise than its column's cells is
+    # written as the HTML table GitHub renders, which keeps each cell's alignment.
+    assert to_markdown(_doc(table)) == (
+        "<table>\n<tr>\n<th>\n\na\n\n</th>\n<th>\n\nb\\|c\n\n</th>\n</tr>\n"
+        '<tr>\n<td align="center">\n\n1\n\n</td>\n<td align="right">\n\n2\n\n</td>\n'
+        "</tr>\n</table>\n"
+    )
+    assert from_markdown(to_markdown(_doc(table))) == _doc(table)
+    for row in table["content"][:1]:
+        for header, align in zip(row["content"], ("center", "end"), strict=True):
+            header["content"][0]["marks"] = [{"type": "alignment", "attrs": {"align": align}}]
     assert to_markdown(_doc(table)) == "| a | b\\|c |\n|:-:|--:|\n| 1 | 2 |\n"
+    assert from_markdown(to_markdown(_doc(table))) == _doc(table)
     assert to_text(_doc(table)) == "a\tb|c\n1\t2\n"
 
 

@@ -33,9 +33,14 @@ def to_html(doc: Document) -> str:
     errors = list(iter_errors(tree))
     if errors:
         raise InvalidDocument(errors)
+    return html_of(tree.get("content") or [])
+
+
+def html_of(nodes: list[Json]) -> str:
+    """The HTML of these nodes of a valid document."""
     out: list[str] = []
     # Items are nodes still to write, or the end tags of nodes already opened.
-    stack: list[Json | str] = list(reversed(tree.get("content") or []))
+    stack: list[Json | str] = list(reversed(nodes))
     while stack:
         item = stack.pop()
         if isinstance(item, str):
@@ -104,12 +109,7 @@ def _tags(node: Json) -> tuple[str, str, list[Json]]:
         return f'<li><input type="checkbox" disabled{checked}> ', "</li>", children
     if kind in ("tableCell", "tableHeader"):
         tag = "th" if kind == "tableHeader" else "td"
-        spans = "".join(
-            f' {name}="{int(attrs[name])}"'
-            for name in ("colspan", "rowspan")
-            if attrs.get(name, 1) != 1
-        )
-        return f"<{tag}{spans}>", f"</{tag}>", children
+        return f"<{tag}{cell_attributes(node)}>", f"</{tag}>", children
     if kind in ("expand", "nestedExpand"):
         title = attrs.get("title")
         summary = f"<summary>{_e(title)}</summary>" if title else ""
@@ -157,6 +157,27 @@ def _leaf(kind: str, node: Json, attrs: Json) -> str | None:
     if kind == "placeholder":
         return f'<span class="placeholder">{_e(attrs.get("text", ""))}</span>'
     return None
+
+
+def cell_attributes(cell: Json) -> str:
+    """A table cell's HTML attributes: its spans, and ``align`` when its paragraphs
+    are all aligned alike (the attributes GitHub keeps; ``from_html`` and the Markdown
+    reader put the alignment back on every paragraph)."""
+    attrs = cell.get("attrs") or {}
+    spans = "".join(
+        f' {name}="{int(attrs[name])}"'
+        for name in ("colspan", "rowspan")
+        if attrs.get(name, 1) != 1
+    )
+    blocks: list[Json] = cell.get("content") or []
+    aligns = {
+        next((str(m["attrs"].get("align")) for m in marks if m["type"] == "alignment"), "")
+        for block in blocks
+        if block["type"] == "paragraph"
+        for marks in [block.get("marks") or []]
+    }
+    align = {"center": "center", "end": "right"}.get(aligns.pop()) if len(aligns) == 1 else None
+    return spans + (f' align="{align}"' if align else "")
 
 
 def _linked(inner: str, link: Json | None) -> str:

@@ -22,7 +22,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["details_parts", "github_safe", "html_blocks", "summary_title"]
+__all__ = [
+    "cell_attributes",
+    "github_safe",
+    "html_blocks",
+    "opens_table",
+    "structure_parts",
+    "summary_title",
+]
 
 Json = dict[str, Any]
 
@@ -57,7 +64,15 @@ _ATTRIBUTES: dict[str, frozenset[str]] = {
 # run of unclosed "<a" costs linear time.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>|<(?![!?])")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_DETAILS_TAGS = re.compile(r"<(/?)(details|summary)(?:\s[^<>]*)?\s*>", re.IGNORECASE)
+_COMMENT = r"<!--(?:.*?-->|.*\Z)"
+_DETAILS_TAGS = re.compile(
+    _COMMENT + r"|<(/?)(details|summary)(\s[^<>]*)?>", re.IGNORECASE | re.DOTALL
+)
+_STRUCTURE_TAGS = re.compile(
+    _COMMENT + r"|<(/?)(details|summary|table|thead|tbody|tfoot|tr|td|th)(\s[^<>]*)?/?>",
+    re.IGNORECASE | re.DOTALL,
+)
+_TABLE_TAGS = re.compile(_COMMENT + r"|<(/?)(table)(?:\s[^<>]*)?>", re.IGNORECASE | re.DOTALL)
 _CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|$)", re.DOTALL)
 _SPACES = re.compile(r"\s+")
 _ANY_TAG = re.compile(r"<[^<>]*>")
@@ -120,20 +135,27 @@ def html_blocks(fragment: str, *, details: bool = True) -> list[Json]:
     return blocks
 
 
-def details_parts(raw: str) -> Iterator[tuple[str, str]]:
-    """``raw`` cut at its ``<details>`` tags, in order: ``("open", "")``,
-    ``("close", "")``, ``("summary", inner HTML)`` and ``("html", other markup)``.
+def structure_parts(raw: str, *, tables: bool = False) -> Iterator[tuple[str, str, str]]:
+    """``raw`` cut at the tags of the containers that can hold Markdown between HTML
+    blocks, in order: ``("open", name, attribute text)``, ``("close", name, "")``,
+    ``("summary", "summary", inner HTML)`` and ``("html", "", other markup)``. The
+    containers are ``<details>`` and, with ``tables``, a table's ``<table>``, ``<tr>``,
+    ``<td>`` and ``<th>`` (GitHub renders ``<td>\n\n**Markdown**\n\n</td>``).
+    Comments are markup: a tag inside one is no tag.
 
     A ``<summary>`` without its end tag in ``raw`` is left in the markup (it is then
     only a wrapper, and its text is kept)."""
+    pattern = _STRUCTURE_TAGS if tables else _DETAILS_TAGS
     pos = 0
     summary_at: int | None = None
     summary_inner = 0
-    for match in _DETAILS_TAGS.finditer(raw):
+    for match in pattern.finditer(raw):
+        if match.group(2) is None:
+            continue  # a comment
         closing, name = match.group(1), match.group(2).lower()
         if summary_at is not None:
             if name == "summary" and closing:
-                yield "summary", raw[summary_inner : match.start()]
+                yield "summary", "summary", raw[summary_inner : match.start()]
                 pos = match.end()
                 summary_at = None
             continue  # tags inside a summary are the title's markup
@@ -141,16 +163,45 @@ def details_parts(raw: str) -> Iterator[tuple[str, str]]:
             if closing:
                 continue
             if match.start() > pos:
-                yield "html", raw[pos : match.start()]
+                yield "html", "", raw[pos : match.start()]
             summary_at, summary_inner = match.start(), match.end()
             pos = match.start()
             continue
         if match.start() > pos:
-            yield "html", raw[pos : match.start()]
-        yield ("close" if closing else "open"), ""
+            yield "html", "", raw[pos : match.start()]
+        if name in ("thead", "tbody", "tfoot"):
+            pass  # row groups: the rows are what counts
+        elif closing:
+            yield "close", name, ""
+        else:
+            yield "open", name, match.group(3) or ""
         pos = match.end()
     if pos < len(raw):
-        yield "html", raw[pos:]
+        yield "html", "", raw[pos:]
+
+
+def opens_table(raw: str) -> bool:
+    """Whether ``raw`` leaves a ``<table>`` open (its rows then hold Markdown)."""
+    opened = closed = 0
+    for match in _TABLE_TAGS.finditer(raw):
+        if match.group(2) is None:
+            continue  # a comment
+        if match.group(1):
+            closed += 1
+        else:
+            opened += 1
+    return opened > closed
+
+
+def cell_attributes(text: str) -> dict[str, str]:
+    """A ``<td>``'s or ``<th>``'s attributes that GitHub keeps, lower-cased names."""
+    out: dict[str, str] = {}
+    for attribute in _ATTRIBUTE.finditer(text):
+        key = attribute.group(1).lower()
+        if key in _ATTRIBUTES["td"] and attribute.group(2) is not None:
+            value = attribute.group(2)
+            out[key] = html.unescape(value[1:-1] if value[:1] in ("'", '"') else value)
+    return out
 
 
 def summary_title(inner: str) -> str:

@@ -21,8 +21,10 @@ from typing import Any, Literal
 
 from adfkit.formats.common import join_texts
 from adfkit.formats.markdown.raw_html import (
-    details_parts,
+    cell_attributes,
     html_blocks,
+    opens_table,
+    structure_parts,
     summary_title,
 )
 from adfkit.repair import _marks_to_keep, repair_document, text_of, trim_run
@@ -156,9 +158,11 @@ def from_markdown(
 
 
 def _in_normal_form(doc: Json) -> Json:
-    """The repaired document with every run of inline nodes in the reader's form
-    (``_merged``): repair can leave a styled space at a run's edge (a heading made a
-    bold paragraph inside a quote), which ``to_markdown`` cannot write and a second
+    """``doc`` (changed in place) with every run of inline nodes in the form the
+    reader gives a Markdown paragraph: no space or line break at a paragraph's or
+    heading's edges, texts joined, no styled space at a run's edge (``_merged``).
+    Repair (a heading made a bold paragraph inside a quote) and the HTML path (a cell's
+    ``<td><br> x</td>``) give runs that ``to_markdown`` cannot write and a second
     reading would not give. One iterative walk: any depth, linear."""
     stack = [doc]
     while stack:
@@ -166,7 +170,9 @@ def _in_normal_form(doc: Json) -> Json:
         content = node.get("content")
         if not content:
             continue
-        if any(child.get("type") == "text" for child in content):
+        if node.get("type") in ("paragraph", "heading"):
+            node["content"] = _merged(trim_run(content))
+        elif any(child.get("type") == "text" for child in content):
             node["content"] = _merged(content)
         else:
             stack.extend(content)
@@ -204,64 +210,59 @@ class _Converter:
         """The blocks of one token list (a document, a quote, a list item).
 
         ``<details>`` and ``</details>`` arrive as separate HTML blocks around the
-        Markdown they hold: a stack of the open expands takes what comes between, so
-        any nesting depth costs one pass and no recursion (mistune itself caps the
-        nesting of quotes and lists)."""
+        Markdown they hold, and so do a table's tags when its cells hold Markdown
+        (``<td>\n\n- item\n\n</td>``, as GitHub renders it): a stack of the open
+        containers takes what comes between, so any nesting depth costs one pass and
+        no recursion (mistune itself caps the nesting of quotes and lists)."""
         out: list[Json] = []
-        # Open expands: (node or None when folded into its parent, where content goes).
-        stack: list[tuple[Json | None, list[Json]]] = []
+        open_ = _Containers(out)
         for token in tokens:
-            target = stack[-1][1] if stack else out
             kind = token["type"]
-            if kind == "block_html" and self.details and _DETAILS.search(token.get("raw", "")):
-                self.details_html(token["raw"], out, stack)
-                continue
+            if kind == "block_html":
+                raw = token.get("raw", "")
+                tables = self.github and (bool(open_.at.get("table")) or opens_table(raw))
+                if tables or (self.details and _DETAILS.search(raw)):
+                    self.structure_html(raw, open_, tables=tables)
+                    continue
             handler: Callable[[Token], list[Json]] | None = getattr(self, f"b_{kind}", None)
             if handler is not None:
-                target.extend(handler(token))
+                open_.target.extend(handler(token))
             else:  # a token type this converter does not know: keep its text
-                target.extend(self.html_as_text(_token_text(token)))
-        while stack:
-            _close_expand(stack)
+                open_.target.extend(self.html_as_text(_token_text(token)))
+        open_.close("expand", "folded", "table", "tr", "cell")
         return out
 
-    def details_html(
-        self, raw: str, out: list[Json], stack: list[tuple[Json | None, list[Json]]]
-    ) -> None:
-        """An HTML block holding ``<details>`` tags: expands opened and closed on the
-        stack, the title from ``<summary>``, the markup around them as HTML."""
-        for part, value in details_parts(raw):
-            target = stack[-1][1] if stack else out
-            if part == "open":
-                real = sum(1 for node, _ in stack[:2] if node is not None)
-                if real >= 2:
-                    # ADF nests an expand one level only: deeper ones are folded into
-                    # the innermost, their titles kept as bold paragraphs.
-                    stack.append((None, target))
-                    continue
-                node: Json = {"type": "nestedExpand" if real else "expand", "content": []}
-                target.append(node)
-                stack.append((node, node["content"]))
+    def structure_html(self, raw: str, open_: _Containers, *, tables: bool) -> None:
+        """An HTML block holding container tags: expands and tables opened and closed
+        on the stack, the title from ``<summary>``, the markup around them as HTML."""
+        for part, name, value in structure_parts(raw, tables=tables):
+            if part == "open" and name == "details":
+                open_.open_details()
+            elif part == "open":
+                open_.open_table_part(name, value)
+            elif part == "close" and name == "details":
+                open_.close("expand", "folded")
             elif part == "close":
-                if stack:
-                    _close_expand(stack)
+                open_.close("cell" if name in ("td", "th") else name)
             elif part == "summary":
                 title = summary_title(value)
-                top = stack[-1][0] if stack else None
+                frame = open_.frames[-1] if open_.frames else None
+                top = frame.node if frame is not None and frame.kind == "expand" else None
                 if top is not None and "attrs" not in top and not top["content"]:
                     if title:
                         top["attrs"] = {"title": title}
                 elif title:
                     strong = {"type": "text", "text": title, "marks": [{"type": "strong"}]}
-                    target.append({"type": "paragraph", "content": [strong]})
+                    open_.target.append({"type": "paragraph", "content": [strong]})
             else:
-                target.extend(self.raw_block(value))
+                open_.target.extend(self.raw_block(value))
 
     def raw_block(self, raw: str) -> list[Json]:
         """Raw HTML outside ``<details>`` tags: as GitHub shows it, or as text."""
         if self.github:
             out: list[Json] = []
             for block in html_blocks(raw, details=self.details):
+                _in_normal_form(block)
                 if block["type"] == "paragraph" and "marks" not in block:
                     out.extend(_paragraphs(block["content"]))
                 else:
@@ -690,11 +691,113 @@ def _is_task(item: Token) -> bool:
     return bool(item["type"] == "task_list_item")
 
 
-def _close_expand(stack: list[tuple[Json | None, list[Json]]]) -> None:
-    """The innermost open expand ends; an empty one gets the paragraph ADF needs."""
-    node, content = stack.pop()
-    if node is not None and not content:
-        content.append({"type": "paragraph", "content": []})
+@dataclass
+class _Open:
+    """A container open on the reader's stack: an expand, an expand folded into its
+    parent (``node`` None), a table, a row or a cell; ``target`` takes the blocks that
+    come while it is the innermost."""
+
+    kind: str  # "expand", "folded", "table", "tr" or "cell"
+    node: Json | None
+    target: list[Json]
+    align: str | None = None
+
+
+class _Containers:
+    """The open containers, innermost last, with the positions of each kind kept
+    apart: finding the innermost of a kind is O(1), so any run of tags costs time
+    linear in its length, whatever the depth."""
+
+    def __init__(self, out: list[Json]) -> None:
+        self.frames: list[_Open] = []
+        self.out = out
+        self.at: dict[str, list[int]] = {}
+
+    @property
+    def target(self) -> list[Json]:
+        return self.frames[-1].target if self.frames else self.out
+
+    def innermost(self, *kinds: str) -> int:
+        """The position of the innermost open container of these kinds, or -1."""
+        return max((self.at[k][-1] for k in kinds if self.at.get(k)), default=-1)
+
+    def push(self, frame: _Open) -> None:
+        self.at.setdefault(frame.kind, []).append(len(self.frames))
+        self.frames.append(frame)
+
+    def pop(self) -> None:
+        """The innermost container ends: an empty expand or cell gets the paragraph
+        ADF needs, a cell's alignment goes on its paragraphs."""
+        frame = self.frames.pop()
+        self.at[frame.kind].pop()
+        if frame.node is None or frame.kind in ("table", "tr"):
+            return
+        if not frame.target:
+            frame.target.append({"type": "paragraph", "content": []})
+        if frame.align is not None:
+            for block in frame.target:
+                if block.get("type") == "paragraph":
+                    block["marks"] = [{"type": "alignment", "attrs": {"align": frame.align}}]
+
+    def close(self, *kinds: str) -> None:
+        """The innermost container of these kinds ends, with all opened inside it; a
+        close tag with none open is ignored, as a browser ignores it."""
+        position = self.innermost(*kinds)
+        if position >= 0:
+            while len(self.frames) > position:
+                self.pop()
+
+    def open_details(self) -> None:
+        target = self.target
+        if len(self.at.get("expand") or ()) >= 2:
+            # ADF nests an expand one level only: deeper ones are folded into the
+            # innermost, their titles kept as bold paragraphs.
+            self.push(_Open("folded", None, target))
+            return
+        kind = "nestedExpand" if self.at.get("expand") else "expand"
+        node: Json = {"type": kind, "content": []}
+        target.append(node)
+        self.push(_Open("expand", node, node["content"]))
+
+    def open_table_part(self, name: str, attributes: str) -> None:
+        """A ``<table>``, ``<tr>``, ``<td>`` or ``<th>`` opened. A row or a cell
+        outside any table opens nothing (a browser drops the tag too); a cell outside
+        a row opens one."""
+        if name == "table":
+            table: Json = {"type": "table", "content": []}
+            self.target.append(table)
+            self.push(_Open("table", table, self.target))
+            return
+        table_at = self.innermost("table")
+        if table_at < 0:
+            return
+        if name == "tr" or self.innermost("tr") < table_at:
+            while len(self.frames) > table_at + 1:
+                self.pop()
+            row: Json = {"type": "tableRow", "content": []}
+            self.frames[table_at].node["content"].append(row)  # type: ignore[index]
+            self.push(_Open("tr", row, self.frames[table_at].target))
+            if name == "tr":
+                return
+        self.close_to_row()
+        found = cell_attributes(attributes)
+        attrs: Json = {}
+        for key in ("colspan", "rowspan"):
+            value = found.get(key, "").strip()
+            if value.isdigit() and int(value) > 1:
+                attrs[key] = min(int(value), 1000)
+        cell: Json = {"type": "tableHeader" if name == "th" else "tableCell", "content": []}
+        if attrs:
+            cell["attrs"] = attrs
+        self.frames[-1].node["content"].append(cell)  # type: ignore[index]
+        align = {"center": "center", "right": "end"}.get(found.get("align", "").strip().lower())
+        self.push(_Open("cell", cell, cell["content"], align))
+
+    def close_to_row(self) -> None:
+        """Everything opened inside the innermost row ends (a new cell ends the last)."""
+        row_at = self.innermost("tr")
+        while len(self.frames) > row_at + 1:
+            self.pop()
 
 
 def _placeholder_quotes(source: str) -> tuple[str, str]:

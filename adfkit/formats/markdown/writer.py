@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from adfkit.errors import InvalidDocument
 from adfkit.formats.common import iso_day
+from adfkit.formats.html.writer import cell_attributes
 from adfkit.repair import text_of
 
 if TYPE_CHECKING:
@@ -397,6 +398,8 @@ class _Writer:
         return _lines(_escape_line_start(piece) for piece in pieces)
 
     def b_table(self, node: Json) -> Lines:
+        if not self.plain and not _gfm_holds(node):
+            return (yield from self.html_table(node))
         rows: list[list[str]] = []
         for row in node.get("content") or []:
             cells: list[str] = []
@@ -415,6 +418,25 @@ class _Writer:
             "|" + "|".join(aligns) + "|",
             *("| " + " | ".join(row) + " |" for row in body),
         ]
+
+    def html_table(self, node: Json) -> Lines:
+        """A table GFM's syntax cannot hold (no header row, spans, cells of several
+        blocks: raw HTML in a GitHub issue makes such tables) as GitHub renders it:
+        HTML tags on lines of their own, each cell's blocks as Markdown between blank
+        lines, which the reader reads back as the same table."""
+        out: list[Line] = ["<table>"]
+        for row in node.get("content") or []:
+            out.append("<tr>")
+            for cell in row.get("content") or []:
+                tag = "th" if cell["type"] == "tableHeader" else "td"
+                lines = yield _Blocks(cell.get("content") or [])
+                out.append(f"<{tag}{cell_attributes(cell)}>")
+                if lines:
+                    out.extend(["", *lines, ""])
+                out.append(f"</{tag}>")
+            out.append("</tr>")
+        out.append("</table>")
+        return out
 
     def cell(self, lines: list[str]) -> str:
         """A cell's blocks on one line: a GFM cell holds one line of inline content, so
@@ -648,6 +670,37 @@ class _Writer:
         title = attrs.get("title")
         suffix = f' "{_escape_title(str(title))}"' if title else ""
         return f"[{body}]({_destination(href)}{suffix})"
+
+
+def _gfm_holds(table: Json) -> bool:
+    """Whether GFM's table syntax reads back as this table: a header row, then body
+    rows as long as it, every cell one paragraph spanning one column and one row, and
+    each column aligned alike (GFM aligns whole columns). Layout, widths and shading
+    are in neither form."""
+    rows = table.get("content") or []
+    width = len(rows[0].get("content") or []) if rows else 0
+    aligns: list[object] = [None] * width
+    for index, row in enumerate(rows):
+        cells = row.get("content") or []
+        if len(cells) != width:
+            return False
+        for column, cell in enumerate(cells):
+            if cell["type"] != ("tableHeader" if index == 0 else "tableCell"):
+                return False
+            blocks = cell.get("content") or []
+            if len(blocks) != 1 or blocks[0]["type"] != "paragraph" or _spans(cell):
+                return False
+            marks = blocks[0].get("marks")
+            if index == 0:
+                aligns[column] = marks
+            elif marks != aligns[column]:
+                return False
+    return True
+
+
+def _spans(cell: Json) -> bool:
+    attrs = cell.get("attrs") or {}
+    return attrs.get("colspan", 1) != 1 or attrs.get("rowspan", 1) != 1
 
 
 def _html_tags(mark: Json) -> tuple[str, str]:
