@@ -700,7 +700,7 @@ def _gfm_holds(table: Json) -> bool:
 
 def _spans(cell: Json) -> bool:
     attrs = cell.get("attrs") or {}
-    return attrs.get("colspan", 1) != 1 or attrs.get("rowspan", 1) != 1
+    return bool(attrs.get("colspan", 1) != 1 or attrs.get("rowspan", 1) != 1)
 
 
 def _html_tags(mark: Json) -> tuple[str, str]:
