@@ -28,7 +28,7 @@ import mimetypes
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,7 +130,7 @@ def _filename_param(name: str) -> str:
     return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _same_file(attachment: Attachment, file: LocalFile) -> bool:
+def same_file(attachment: Attachment, file: LocalFile) -> bool:
     """Whether ``attachment`` is ``file`` uploaded before: same size, and the name as sent
     or as a server that keeps RFC 7578's percent-encoding stores it."""
     names = (file.name, _filename_param(file.name))
@@ -172,7 +172,7 @@ def attach_files(client: JiraClient, key: str, files: Sequence[LocalFile]) -> li
     before = existing(client, key)
     out: list[Attachment] = []
     for file in files:
-        same = next((a for a in before if _same_file(a, file)), None)
+        same = next((a for a in before if same_file(a, file)), None)
         if same is not None:
             out.append(same)
             continue
@@ -199,8 +199,9 @@ def attach_files(client: JiraClient, key: str, files: Sequence[LocalFile]) -> li
             file: LocalFile = file, known_ids: set[str] = known_ids
         ) -> Attachment | None:
             for attachment in existing(client, key):
-                if attachment.id not in known_ids and _same_file(attachment, file):
-                    return attachment
+                if attachment.id not in known_ids and same_file(attachment, file):
+                    # new since this upload began: it is this upload, its answer lost
+                    return replace(attachment, uploaded=True)
             return None
 
         created = client._write_once(f"attaching {file.name} to {key}", send, already_done)

@@ -105,7 +105,7 @@ def edit_comment(
     body_format: str,
     base_dir: Path | None,
 ) -> dict[str, Any]:
-    from adfkit.jira.edits import media_loss
+    from adfkit.jira.edits import media_loss, reattached
 
     current = client._get_json(f"issue/{key}/comment/{comment_id}", {})
     old = current.get("body") if isinstance(current, dict) else None
@@ -114,6 +114,8 @@ def edit_comment(
         client, body, body_format, base_dir=base_dir, where="comment", pointer="/body", known=known
     )
     lost = set(file_media(old)) - referenced_media(prepared.doc)
+    if lost and prepared.files:
+        lost -= reattached(client, key, prepared.files)
     if lost and not allow_media_loss:
         raise PreflightError([media_loss(client, key, lost, file_media(old), "comment")])
     doc = finish(client, key, prepared, known, "/body")

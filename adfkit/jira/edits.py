@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adfkit.jira.attachments import existing, media_id
+from adfkit.jira.attachments import LocalFile, existing, media_id, same_file
 from adfkit.jira.bodies import Prepared, finish, known_media, prepare
 from adfkit.jira.createmeta import FieldMeta
 from adfkit.jira.errors import FieldProblem, JiraError, PreflightError
@@ -55,6 +55,16 @@ def editmeta(client: JiraClient, key: str) -> list[FieldMeta]:
         for field_id, meta in fields.items()
         if isinstance(meta, dict) and field_id != "comment"
     ]
+
+
+def reattached(client: JiraClient, key: str, files: list[LocalFile]) -> set[str]:
+    """The media ids of the attachments these local images would reuse (the same file
+    already attached: a rerun of the same edit), which the new text therefore keeps."""
+    return {
+        media_id(client, attachment.id)
+        for attachment in existing(client, key)
+        if any(same_file(attachment, file) for file in files)
+    }
 
 
 def media_loss(
@@ -127,6 +137,8 @@ def edit_issue(
             problems += exc.problems
             continue
         lost = set(known) - referenced_media(body.doc)
+        if lost and body.files:
+            lost -= reattached(client, key, body.files)
         if lost and not allow_media_loss:
             problems.append(media_loss(client, key, lost, file_media(old), field_id))
         prepared[field_id] = (body, known)

@@ -90,10 +90,12 @@ class Body:
 
 @dataclass(frozen=True, slots=True)
 class KnownMedia:
-    """A ``media`` node already in Jira, with its ``mediaSingle``'s attributes."""
+    """A ``media`` node already in Jira, with its ``mediaSingle``'s attributes, or a
+    ``mediaInline`` file (``inline``)."""
 
     attrs: Mapping[str, Any]
     single_attrs: Mapping[str, Any] | None
+    inline: bool = False
 
 
 def _nodes(doc: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
@@ -110,17 +112,41 @@ def _nodes(doc: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
 
 
 def file_media(doc: Any) -> dict[str, KnownMedia]:
-    """The ``media`` nodes of type ``file`` in ``doc`` by id (the first of each id)."""
+    """The ``media`` and ``mediaInline`` nodes of type ``file`` in ``doc`` by id (the
+    first of each id): each is an attachment that Jira deletes once no text shows it."""
     found: dict[str, KnownMedia] = {}
     for node, parent in _nodes(doc):
         attrs = node.get("attrs")
-        if node.get("type") != "media" or not isinstance(attrs, dict):
+        kind = node.get("type")
+        if kind not in ("media", "mediaInline") or not isinstance(attrs, dict):
             continue
         media_id = attrs.get("id")
-        if attrs.get("type") == "file" and isinstance(media_id, str) and media_id not in found:
+        # mediaInline's type defaults to "file" (the schema's default)
+        is_file = attrs.get("type", "file" if kind == "mediaInline" else None) == "file"
+        if is_file and isinstance(media_id, str) and media_id not in found:
             single = parent.get("attrs") if parent and parent.get("type") == "mediaSingle" else None
-            found[media_id] = KnownMedia(dict(attrs), dict(single) if single else None)
+            found[media_id] = KnownMedia(
+                dict(attrs), dict(single) if single else None, kind == "mediaInline"
+            )
     return found
+
+
+def _reference(node: dict[str, Any]) -> str | None:
+    """The media id a ``jira-media.invalid`` reference names: an image's URL, or the
+    link of a text (how ``show`` writes a file shown inline), else None."""
+    attrs = node.get("attrs")
+    if node.get("type") == "media" and isinstance(attrs, dict):
+        url = attrs.get("url")
+        if isinstance(url, str) and url.startswith(MEDIA_PREFIX):
+            return url[len(MEDIA_PREFIX) :]
+    elif node.get("type") == "text":
+        for mark in node.get("marks") or ():
+            if not isinstance(mark, dict) or mark.get("type") != "link":
+                continue
+            href = (mark.get("attrs") or {}).get("href")
+            if isinstance(href, str) and href.startswith(MEDIA_PREFIX):
+                return href[len(MEDIA_PREFIX) :]
+    return None
 
 
 def _local_destination(dest: str) -> str | None:
@@ -253,10 +279,9 @@ def referenced_media(doc: Any) -> set[str]:
     references (before ``resolve_media`` turns them back into ``file`` media)."""
     ids = set(file_media(doc))
     for node, _ in _nodes(doc):
-        attrs = node.get("attrs")
-        url = attrs.get("url") if node.get("type") == "media" and isinstance(attrs, dict) else None
-        if isinstance(url, str) and url.startswith(MEDIA_PREFIX):
-            ids.add(url[len(MEDIA_PREFIX) :])
+        found = _reference(node)
+        if found is not None:
+            ids.add(found)
     return ids
 
 
@@ -264,18 +289,15 @@ def unknown_references(doc: Any, known: Mapping[str, KnownMedia], where: str) ->
     """A problem for each ``jira-media.invalid`` reference to media not in ``known``."""
     problems: list[FieldProblem] = []
     for node, _ in _nodes(doc):
-        attrs = node.get("attrs")
-        url = attrs.get("url") if node.get("type") == "media" and isinstance(attrs, dict) else None
-        if (
-            isinstance(url, str)
-            and url.startswith(MEDIA_PREFIX)
-            and url[len(MEDIA_PREFIX) :] not in known
-        ):
+        found = _reference(node)
+        if found is not None and found not in known:
+            url = f"{MEDIA_PREFIX}{found}"
+            shown = f"![…]({url})" if node.get("type") == "media" else f"[…]({url})"
             problems.append(
                 FieldProblem(
                     where,
                     "UNKNOWN_MEDIA",
-                    f"![…]({url}) names media that this issue's current text does not show",
+                    f"{shown} names media that this issue's current text does not show",
                     "copy the reference from `adfkit jira show`, or link a local file",
                 )
             )
@@ -297,6 +319,17 @@ def resolve_media(
     """
     problems = unknown_references(doc, known, where)
     for node, parent in _nodes(doc):
+        if node.get("type") == "text":
+            found_id = _reference(node)
+            inline = known.get(found_id) if found_id is not None else None
+            if inline is not None:
+                # A file shown inline, written by ``show`` as a link: the node again.
+                chip = dict(inline.attrs)
+                if not inline.inline:  # an image's media named by a link: a file chip
+                    chip = {k: chip[k] for k in ("type", "id", "collection") if k in chip}
+                node.clear()
+                node.update({"type": "mediaInline", "attrs": chip})
+            continue
         attrs = node.get("attrs")
         if node.get("type") != "media" or not isinstance(attrs, dict):
             continue
@@ -360,6 +393,16 @@ def _for_show(doc: Any, mention_text: Callable[[str], str]) -> Any:
         if node.get("type") == "media" and attrs.get("type") == "file" and attrs.get("id"):
             alt = attrs.get("alt") or "attachment"
             node["attrs"] = {"type": "external", "url": f"{MEDIA_PREFIX}{attrs['id']}", "alt": alt}
+        elif (
+            node.get("type") == "mediaInline"
+            and attrs.get("type", "file") == "file"
+            and isinstance(attrs.get("id"), str)
+            and attrs["id"]
+        ):
+            # A file shown inline: a link to its reference, which an edit maps back.
+            link = {"type": "link", "attrs": {"href": f"{MEDIA_PREFIX}{attrs['id']}"}}
+            node.clear()
+            node.update({"type": "text", "text": str(attrs.get("alt") or "file"), "marks": [link]})
         elif node.get("type") == "mention" and attrs.get("id"):
             node.clear()
             node.update({"type": "text", "text": mention_text(str(attrs["id"]))})

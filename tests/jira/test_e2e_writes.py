@@ -236,6 +236,7 @@ def test_an_upload_whose_answer_was_lost_is_not_sent_twice(world: World) -> None
         [attached] = client.attach(key, shot)
     assert [a.id for a in world.issue(key).attachments] == [attached.id]
     assert world.sb.count("add_attachment") == 1
+    assert attached.uploaded  # this run uploaded it: only its answer was lost
 
 
 def test_bad_files_are_all_named_and_nothing_is_sent(world: World) -> None:
@@ -365,6 +366,52 @@ def test_an_edit_that_drops_an_image_is_refused_naming_the_attachment(world: Wor
         client.edit_issue(key, description="Only text now.", allow_media_loss=True)
     # Jira (and the sandbox) deletes what an edit drops.
     assert world.issue(key).attachments == []
+
+
+def test_a_file_shown_inline_survives_show_then_edit_and_its_loss_is_refused(
+    world: World,
+) -> None:
+    # Jira's editor shows a non-image attachment inline as a mediaInline "file chip";
+    # Jira deletes its attachment too once no text shows it.
+    with world.client() as client:
+        key = _issue_with_image(world, client)
+        media_id = world.issue(key).attachments[0].media_id
+        chip = {"type": "mediaInline", "attrs": {"type": "file", "id": media_id, "collection": ""}}
+        text = {"type": "text", "text": "Log: "}
+        doc = {
+            "type": "doc",
+            "version": 1,
+            "content": [{"type": "paragraph", "content": [text, chip]}],
+        }
+        client.edit_issue(key, description=doc)
+        shown = client.description_markdown(key)
+        assert f"[file](https://jira-media.invalid/{media_id})" in shown
+        client.edit_issue(key, description=shown.replace("Log:", "The log:"))
+        after = world.issue(key).fields["description"]
+        assert after["content"] == [
+            {"type": "paragraph", "content": [{"type": "text", "text": "The log: "}, chip]}
+        ]
+        with pytest.raises(PreflightError) as caught:
+            client.edit_issue(key, description="The log is gone.")
+        [problem] = caught.value.problems
+        assert problem.code == "MEDIA_LOSS"
+        assert "shot.png" in problem.message
+    assert len(world.issue(key).attachments) == 1
+
+
+def test_an_edit_with_a_local_image_can_be_run_again(world: World) -> None:
+    # A sync job sends the same Markdown each time: the second run reuses the image
+    # it uploaded the first time, so nothing would be lost and nothing is refused.
+    with world.client() as client:
+        key = _created(world, client)
+        world.write("two.png", png(8, 8))
+        text = "Now with a picture.\n\n![two](two.png)\n"
+        client.edit_issue(key, description=text, base_dir=world.files)
+        first = world.issue(key).fields["description"]
+        client.edit_issue(key, description=text, base_dir=world.files)
+        assert world.issue(key).fields["description"] == first
+    assert world.sb.count("add_attachment") == 1
+    assert len(world.issue(key).attachments) == 1
 
 
 def test_edit_shapes_fields_through_editmeta(world: World) -> None:
