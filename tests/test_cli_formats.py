@@ -17,6 +17,7 @@ from adfkit.jira.fields import to_adf
 ROOT = Path(__file__).resolve().parent.parent
 WIKI = ROOT / "tests" / "data" / "wiki"
 MARKDOWN = ROOT / "tests" / "data" / "markdown"
+HTML_SAMPLES = ROOT / "tests" / "data" / "html"
 EXAMPLE = ROOT / "docs" / "examples" / "bug-report.adf.json"
 
 
@@ -166,6 +167,38 @@ def test_wiki_with_clear_signs_is_taken_for_wiki(name: str) -> None:
 )
 def test_sniff_is_conservative(text: str, expected: str) -> None:
     assert formats.sniff(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A GitHub issue body opens with its template's hidden comment, or a <details>.
+        ("<!-- Describe the bug -->\n\n### Steps\n\n1. Open the page\n", "markdown"),
+        ("<details><summary>Logs</summary>\n\nIt failed.\n\n</details>\n", "markdown"),
+        ("<!-- a comment -->\n- [ ] task\n", "markdown"),
+        ("<https://x.org/a> is down", "markdown"),
+        # HTML stays HTML, even when its code holds Markdown-like lines.
+        ("<p>hi <b>x</b></p>", "html"),
+        ("<p>Run:</p><pre>\n# not a heading\n- not a list\n</pre>", "html"),
+        (
+            '<ac:structured-macro ac:name="code"><ac:plain-text-body><![CDATA[\n'
+            "# a shell comment\n\nls -l\n]]></ac:plain-text-body></ac:structured-macro>",
+            "html",
+        ),
+        ("<!DOCTYPE html>\n<p>a</p>\n\n- b\n", "html"),
+        ("<meta charset='utf-8'><b>Google Docs</b>", "html"),
+    ],
+)
+def test_markdown_that_opens_with_html_is_told_from_html(text: str, expected: str) -> None:
+    assert formats.sniff(text) == expected
+
+
+def test_every_html_sample_is_taken_for_html_and_real_markdown_for_markdown() -> None:
+    for path in sorted(HTML_SAMPLES.glob("*.html")):
+        text = path.read_bytes().decode("utf-8", "replace")
+        assert formats.sniff(text) == "html", path.name
+    template = (MARKDOWN / "github-issue-template.md").read_text(encoding="utf-8")
+    assert formats.sniff(template) == "markdown"
 
 
 def test_the_jira_client_accepts_wiki_descriptions() -> None:

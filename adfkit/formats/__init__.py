@@ -40,7 +40,11 @@ WRITERS: dict[str, str] = {
 }
 """Format name -> ``module:function`` of its writer, imported on first use."""
 
-_HTML_START = re.compile(r"\s*<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|!DOCTYPE|!--)", re.IGNORECASE)
+# A tag (Confluence's storage format's are namespaced: <ac:structured-macro>; an autolink
+# <https://...> is none), a doctype or a comment.
+_HTML_START = re.compile(
+    r"\s*<(?:[a-zA-Z][a-zA-Z0-9-]*(?::[a-zA-Z][a-zA-Z0-9-]*)?[\s/>]|!DOCTYPE|!--)", re.IGNORECASE
+)
 EXTENSIONS: dict[str, str] = {
     ".md": "markdown",
     ".markdown": "markdown",
@@ -91,9 +95,18 @@ def sniff(text: str) -> str:
     A caller that knows the format says so and never asks."""
     if _JSON_OBJECT.match(text):
         return "adf"
-    if _HTML_START.match(text):
-        return "html"
     head = text[:_SNIFF_CHARS]
+    if _HTML_START.match(text):
+        # A GitHub issue body starts with a template's comment or a <details> as often
+        # as an HTML page starts with a tag: Markdown's signs outside the markup (its
+        # comments, CDATA and <pre>, where code may hold "# ...") decide, unless the
+        # text opens as a whole HTML document.
+        if _HTML_DOCUMENT.match(text):
+            return "html"
+        prose = _OPAQUE_HTML.sub("", head)
+        if any(sign.search(prose) for sign in (*_MARKDOWN_SIGNS, *_MARKDOWN_AROUND_HTML)):
+            return "markdown"
+        return "html"
     wiki = sum(1 for sign in _WIKI_SIGNS if sign.search(head))
     markdown = sum(1 for sign in _MARKDOWN_SIGNS if sign.search(head))
     # Conservative: a Markdown document that mentions "{code}" once stays Markdown.
@@ -103,6 +116,18 @@ def sniff(text: str) -> str:
 
 
 _SNIFF_CHARS = 1 << 16
+_HTML_DOCUMENT = re.compile(r"\s*<(?:!DOCTYPE|html|head|body|meta)\b", re.IGNORECASE)
+# Markup whose inside is no prose: comments, CDATA, <pre>, <code>, <script>, <style>
+# (each scan stops at the first closer; an unclosed one runs to the end: linear).
+_OPAQUE_HTML = re.compile(
+    r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)"
+    r"|<(pre|code|script|style)\b.*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_MARKDOWN_AROUND_HTML = (
+    re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+\S", re.MULTILINE),  # - item, 1. item
+    re.compile(r"\n[ \t]*\n[ \t]{0,3}[^<\s]"),  # a blank line, then text outside any tag
+)
 _WIKI_SIGNS = tuple(
     re.compile(pattern, re.MULTILINE)
     for pattern in (
