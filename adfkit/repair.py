@@ -399,15 +399,19 @@ def trim_run(run: list[Json]) -> list[Json]:
         end -= 1
     out = run[start:end]
     if out and out[0].get("type") == "text":
-        out[0] = {**out[0], "text": out[0]["text"].lstrip()}
+        out[0] = {**out[0], "text": out[0]["text"].lstrip(_EDGE_SPACE)}
     if out and out[-1].get("type") == "text":
-        out[-1] = {**out[-1], "text": out[-1]["text"].rstrip()}
+        out[-1] = {**out[-1], "text": out[-1]["text"].rstrip(_EDGE_SPACE)}
     return out
+
+
+# What Markdown trims at a paragraph's edges: a no-break space (&nbsp;) is text.
+_EDGE_SPACE = " \t\n\r"
 
 
 def _blank(node: Json) -> bool:
     return node.get("type") == "hardBreak" or (
-        node.get("type") == "text" and not str(node.get("text", "")).strip()
+        node.get("type") == "text" and not str(node.get("text", "")).strip(_EDGE_SPACE)
     )
 
 

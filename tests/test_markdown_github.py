@@ -325,3 +325,45 @@ def test_with_html_as_text_a_table_stays_text() -> None:
     blocks = _blocks("<table><tr><td>\n\na\n\n</td></tr></table>", html="text")
     assert "table" not in [b["type"] for b in blocks]
     assert "<td>" in "".join(text_of(b) for b in blocks)
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [("2", 2), ("2abc", 2), (" 3", 3), ("²", None), ("٣", None), ("9" * 4301, 1000), ("0", None)],
+)
+def test_a_cell_span_is_read_as_a_browser_reads_it(span: str, expected: int | None) -> None:
+    (table,) = _blocks(f'<table><tr><td colspan="{span}">\n\nx\n\n</td></tr></table>')
+    cell = table["content"][0]["content"][0]
+    assert (cell.get("attrs") or {}).get("colspan") == expected
+
+
+@pytest.mark.parametrize("element", ["script", "style", "textarea", "title"])
+def test_table_tags_inside_raw_text_elements_open_nothing(element: str) -> None:
+    # A script's or style's content is hidden; a textarea's or title's shown as text.
+    source = f'<{element}>\nvar a = "<table><tr><td>";\nvar b = 1;\n</{element}>\n\nx\n'
+    blocks = _blocks(source)
+    assert [b["type"] for b in blocks] == ["paragraph"] * len(blocks)
+    assert text_of(blocks[-1]) == "x"
+    if element in ("textarea", "title"):
+        assert text_of(blocks[0]) == 'var a = "<table><tr><td>"; var b = 1;'
+    else:
+        assert len(blocks) == 1
+
+
+def test_details_in_a_cell_and_details_in_those_stay_valid_and_keep_their_text() -> None:
+    blocks = _blocks("<table><tr><td>\n\n<details>\n\n<details>\n\nx\n")
+    assert blocks[0]["type"] == "table"
+    assert "x" in text_of(blocks[0])
+
+
+def test_details_off_leaves_details_tags_in_a_markdown_cell_as_markup() -> None:
+    source = "<table><tr><td>\n\n<details><summary>S</summary>\n\nx\n\n</details>\n\n</td></tr></table>\n"
+    assert "Expand" not in str(_blocks(source, details=False))
+    assert "expand" not in str(_blocks(source, details=False)).lower()
+
+
+def test_markdown_inside_an_unclosed_inline_details_is_read_not_leaked() -> None:
+    # The Markdown after a <details> opened inside a paragraph once came out as the
+    # private-use placeholders that stood for it.
+    (_, expand) = _blocks("a <details>*b* `c`")
+    assert expand["content"] == [_p(_t("b", "em"), _t(" "), _t("c", "code"))]

@@ -84,6 +84,8 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     # spaces 0.37 s, quadratic).
     "spaces in a details tag": lambda n: "<details" + " " * n + "\n\nx\n",
     "spaces in a table tag": lambda n: "<table><td" + " " * n + "\n\nx\n",
+    "raw text elements": lambda n: "<table><tr><td>\n\n" + "<textarea><script><td>\n" * n + "x\n",
+    "empty comments in cells": lambda n: "<table>\n\n" + "<!--><td>\n\n" * n + "x\n",
 }
 
 

@@ -128,6 +128,12 @@ def test_to_markdown_of_its_own_reading_is_a_fixed_point(source: str) -> None:
         # A link with nothing to show keeps its address.
         "a [ ](https://x.org) b",
         "[](./relative/a_b.md)",
+        # Tables: an empty aligned cell; an aligned column with an image cell.
+        "<table><tr><td align=right>\n\n</td></tr></table>\n",
+        "| a | b |\n|---|--:|\n| ![alt](https://x.org/i.png) |",
+        # A no-break space at a paragraph's edge is text, kept even through repair.
+        "<table>\n\n&nbsp;\n",
+        "&nbsp;&nbsp;indented\n\n- a\n\n  > [!NOTE]\n  > b\n",
     ],
 )
 def test_markdown_that_once_read_back_differently(source: str) -> None:

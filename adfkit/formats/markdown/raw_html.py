@@ -64,15 +64,35 @@ _ATTRIBUTES: dict[str, frozenset[str]] = {
 # run of unclosed "<a" costs linear time.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>|<(?![!?])")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_COMMENT = r"<!--(?:.*?-->|.*\Z)"
-_DETAILS_TAGS = re.compile(
-    _COMMENT + r"|<(/?)(details|summary)(\s[^<>]*)?>", re.IGNORECASE | re.DOTALL
+# What holds no tags for these scans: comments (``<!-->`` is a whole one), CDATA, a
+# processing instruction, and the raw-text elements whose content a browser never reads
+# as markup (a script's "<table>" string opens no table). Each scan stops at the first
+# closer, an unclosed one runs to the end: linear.
+_OPAQUE = (
+    r"<!--(?:-?>|.*?-->|.*\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?[^>]*(?:>|\Z)"
+    r"|<(?P<raw>script|style|textarea|title|xmp)\b.*?(?:</(?P=raw)\s*>|\Z)"
 )
-_STRUCTURE_TAGS = re.compile(
-    _COMMENT + r"|<(/?)(details|summary|table|thead|tbody|tfoot|tr|td|th)(\s[^<>]*)?/?>",
+
+
+def _tags(names: str) -> re.Pattern[str]:
+    """A pattern for the opaque spans (no ``name`` group) and these tags: ``close``
+    ("/" or ""), ``name``, ``attributes``. "[^<>]" keeps each try inside one tag."""
+    return re.compile(
+        _OPAQUE + rf"|<(?P<close>/?)(?P<name>{names})(?P<attributes>\s[^<>]*)?/?>",
+        re.IGNORECASE | re.DOTALL,
+    )
+
+
+_DETAILS_TAGS = _tags("details|summary")
+_TABLE_PARTS = "table|thead|tbody|tfoot|tr|td|th"
+_STRUCTURE_TAGS = _tags(f"details|summary|{_TABLE_PARTS}")
+_TABLE_STRUCTURE_TAGS = _tags(_TABLE_PARTS)
+_TABLE_TAGS = _tags("table")
+_RCDATA_OPEN = re.compile(r"<(?:textarea|title)\b", re.IGNORECASE)
+_RCDATA = re.compile(
+    r"<(?P<tag>textarea|title)\b[^<>]*>(?P<text>.*?)(?:</(?P=tag)\s*>|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
-_TABLE_TAGS = re.compile(_COMMENT + r"|<(/?)(table)(?:\s[^<>]*)?>", re.IGNORECASE | re.DOTALL)
 _CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|$)", re.DOTALL)
 _SPACES = re.compile(r"\s+")
 _ANY_TAG = re.compile(r"<[^<>]*>")
@@ -122,6 +142,10 @@ def github_safe(fragment: str, *, details: bool = True) -> str:
     if "<![CDATA[" in fragment:
         # An HTML page reads CDATA as a comment: GitHub shows nothing of it.
         fragment = _CDATA.sub("", fragment)
+    if _RCDATA_OPEN.search(fragment):
+        # A textarea's or title's content is text to a browser, tags and all; GitHub
+        # drops the element and shows that text.
+        fragment = _RCDATA.sub(lambda m: m.group("text").replace("<", "&lt;"), fragment)
     return _TAG.sub(rewrite, fragment)
 
 
@@ -135,24 +159,29 @@ def html_blocks(fragment: str, *, details: bool = True) -> list[Json]:
     return blocks
 
 
-def structure_parts(raw: str, *, tables: bool = False) -> Iterator[tuple[str, str, str]]:
+def structure_parts(
+    raw: str, *, tables: bool = False, details: bool = True
+) -> Iterator[tuple[str, str, str]]:
     """``raw`` cut at the tags of the containers that can hold Markdown between HTML
     blocks, in order: ``("open", name, attribute text)``, ``("close", name, "")``,
     ``("summary", "summary", inner HTML)`` and ``("html", "", other markup)``. The
     containers are ``<details>`` and, with ``tables``, a table's ``<table>``, ``<tr>``,
     ``<td>`` and ``<th>`` (GitHub renders ``<td>\n\n**Markdown**\n\n</td>``).
-    Comments are markup: a tag inside one is no tag.
+    Comments, CDATA and raw-text elements (``<script>``, ``<style>`` ...) are markup:
+    a tag inside one is no tag. ``details=False`` leaves details tags in the markup.
 
     A ``<summary>`` without its end tag in ``raw`` is left in the markup (it is then
     only a wrapper, and its text is kept)."""
-    pattern = _STRUCTURE_TAGS if tables else _DETAILS_TAGS
+    pattern = _DETAILS_TAGS
+    if tables:
+        pattern = _STRUCTURE_TAGS if details else _TABLE_STRUCTURE_TAGS
     pos = 0
     summary_at: int | None = None
     summary_inner = 0
     for match in pattern.finditer(raw):
-        if match.group(2) is None:
-            continue  # a comment
-        closing, name = match.group(1), match.group(2).lower()
+        if match.group("name") is None:
+            continue  # a comment, CDATA or raw text
+        closing, name = match.group("close"), match.group("name").lower()
         if summary_at is not None:
             if name == "summary" and closing:
                 yield "summary", "summary", raw[summary_inner : match.start()]
@@ -174,7 +203,7 @@ def structure_parts(raw: str, *, tables: bool = False) -> Iterator[tuple[str, st
         elif closing:
             yield "close", name, ""
         else:
-            yield "open", name, match.group(3) or ""
+            yield "open", name, match.group("attributes") or ""
         pos = match.end()
     if pos < len(raw):
         yield "html", "", raw[pos:]
@@ -184,9 +213,9 @@ def opens_table(raw: str) -> bool:
     """Whether ``raw`` leaves a ``<table>`` open (its rows then hold Markdown)."""
     opened = closed = 0
     for match in _TABLE_TAGS.finditer(raw):
-        if match.group(2) is None:
-            continue  # a comment
-        if match.group(1):
+        if match.group("name") is None:
+            continue  # a comment, CDATA or raw text
+        if match.group("close"):
             closed += 1
         else:
             opened += 1

@@ -73,6 +73,7 @@ _MENTION = re.compile(r"(?<![\w@.])@([\w][\w.-]*[\w]|[\w])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ALERT = re.compile(r"\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
 _DETAILS = re.compile(r"<(?:/?)details", re.IGNORECASE)
+_SPAN = re.compile(r"\s*([0-9]{1,6})")
 _BREAK_TAG = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 
 
@@ -235,7 +236,7 @@ class _Converter:
     def structure_html(self, raw: str, open_: _Containers, *, tables: bool) -> None:
         """An HTML block holding container tags: expands and tables opened and closed
         on the stack, the title from ``<summary>``, the markup around them as HTML."""
-        for part, name, value in structure_parts(raw, tables=tables):
+        for part, name, value in structure_parts(raw, tables=tables, details=self.details):
             if part == "open" and name == "details":
                 open_.open_details()
             elif part == "open":
@@ -248,7 +249,7 @@ class _Converter:
                 title = summary_title(value)
                 frame = open_.frames[-1] if open_.frames else None
                 top = frame.node if frame is not None and frame.kind == "expand" else None
-                if top is not None and "attrs" not in top and not top["content"]:
+                if top is not None and "title" not in top.get("attrs", {}) and not top["content"]:
                     if title:
                         top["attrs"] = {"title": title}
                 elif title:
@@ -520,14 +521,10 @@ class _Converter:
                 pieces.append(self.inline([token]))
         blocks = html_blocks("".join(markup), details=self.details)
         placeholder = re.compile(f"{open_}([0-9]+){close}")
-        out: list[Json] = []
-        for n, block in enumerate(blocks):
-            if block["type"] != "paragraph":
-                out.append(block)  # an image or a block: the paragraph is split there
-                continue
-            if n and blocks[n - 1]["type"] == "paragraph":
-                out.append({"type": "hardBreak"})
-            for node in block.get("content", []):
+
+        def fill(nodes: list[Json], marks: tuple[Json, ...], out: list[Json]) -> None:
+            """``nodes`` onto ``out`` with each placeholder replaced by its piece."""
+            for node in nodes:
                 if node["type"] != "text":
                     out.append(_with_marks(node, marks))
                     continue
@@ -542,6 +539,27 @@ class _Converter:
                     pos = match.end()
                 if pos < len(value):
                     out.append(_text(value[pos:], outer))
+
+        out: list[Json] = []
+        for n, block in enumerate(blocks):
+            if block["type"] != "paragraph":
+                # An image or a block (an unclosed <details> makes one): the paragraph
+                # is split there, and the Markdown inside the block is put back too.
+                stack = [block]
+                while stack:
+                    node = stack.pop()
+                    content = node.get("content") or []
+                    if any(child.get("type") == "text" for child in content):
+                        filled: list[Json] = []
+                        fill(content, (), filled)
+                        node["content"] = _merged(filled)
+                    else:
+                        stack.extend(content)
+                out.append(block)
+                continue
+            if n and blocks[n - 1]["type"] == "paragraph":
+                out.append({"type": "hardBreak"})
+            fill(block.get("content", []), marks, out)
         return _merged(_spaces_around_breaks(out))
 
     def text(self, value: str, marks: tuple[Json, ...], raw: str | None = None) -> list[Json]:
@@ -734,7 +752,7 @@ class _Containers:
             return
         if not frame.target:
             frame.target.append({"type": "paragraph", "content": []})
-        if frame.align is not None:
+        if frame.align is not None:  # (an empty cell's paragraph too, as in a GFM table)
             for block in frame.target:
                 if block.get("type") == "paragraph":
                     block["marks"] = [{"type": "alignment", "attrs": {"align": frame.align}}]
@@ -754,8 +772,10 @@ class _Containers:
             # innermost, their titles kept as bold paragraphs.
             self.push(_Open("folded", None, target))
             return
-        kind = "nestedExpand" if self.at.get("expand") else "expand"
-        node: Json = {"type": kind, "content": []}
+        node: Json = {"type": "expand", "content": []}
+        if self.at.get("expand") or self.at.get("cell"):
+            # inside an expand or a table cell: ADF's nested expand, whose attrs are due
+            node = {"type": "nestedExpand", "attrs": {}, "content": []}
         target.append(node)
         self.push(_Open("expand", node, node["content"]))
 
@@ -783,9 +803,10 @@ class _Containers:
         found = cell_attributes(attributes)
         attrs: Json = {}
         for key in ("colspan", "rowspan"):
-            value = found.get(key, "").strip()
-            if value.isdigit() and int(value) > 1:
-                attrs[key] = min(int(value), 1000)
+            # HTML's rule: the leading ASCII digits ("2abc" is 2); at most 1,000
+            digits = _SPAN.match(found.get(key, ""))
+            if digits and int(digits.group(1)) > 1:
+                attrs[key] = min(int(digits.group(1)), 1000)
         cell: Json = {"type": "tableHeader" if name == "th" else "tableCell", "content": []}
         if attrs:
             cell["attrs"] = attrs

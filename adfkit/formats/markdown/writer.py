@@ -430,10 +430,10 @@ class _Writer:
             for cell in row.get("content") or []:
                 tag = "th" if cell["type"] == "tableHeader" else "td"
                 lines = yield _Blocks(cell.get("content") or [])
-                out.append(f"<{tag}{cell_attributes(cell)}>")
-                if lines:
-                    out.extend(["", *lines, ""])
-                out.append(f"</{tag}>")
+                # A blank line even in an empty cell: the table's tags are then never
+                # one HTML block, and every cell is read the same way.
+                out.extend([f"<{tag}{cell_attributes(cell)}>", "", *lines])
+                out.extend(["", f"</{tag}>"] if lines else [f"</{tag}>"])
             out.append("</tr>")
         out.append("</table>")
         return out
