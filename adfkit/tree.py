@@ -277,13 +277,16 @@ def _to_json(root: Node) -> dict[str, Json]:
     return out
 
 
-def from_json(doc: Json) -> Node:
+def from_json(doc: Json | Node) -> Node:
     """Parse a valid ADF document (or any valid subtree rooted at a ``doc``) into the
-    typed tree. An invalid one raises ``InvalidDocument`` with its errors and their
-    JSON Pointers (the first ``adfkit.validator.MAX_ERRORS``; ``omitted`` counts the
-    rest). Iterative, linear at any depth (``docs/resources.md``)."""
+    typed tree; a node already built is returned as it is. An invalid one raises
+    ``InvalidDocument`` with its errors and their JSON Pointers (the first
+    ``adfkit.validator.MAX_ERRORS``; ``omitted`` counts the rest). Iterative, linear at
+    any depth (``docs/resources.md``)."""
     from adfkit.validator import MAX_ERRORS, collect, iter_errors
 
+    if isinstance(doc, Node):
+        return doc
     errors, omitted = collect(iter_errors(doc), MAX_ERRORS)
     if errors:
         raise InvalidDocument(errors, omitted)

@@ -352,3 +352,22 @@ def test_built_pieces_inside_a_dict_say_how_they_become_json() -> None:
     ]
     (error,) = iter_errors(doc)
     assert error.message.endswith("found the builder function `doc` (call it: doc(...))")
+
+
+def test_from_json_of_a_built_document_is_that_document() -> None:
+    import adfkit
+    from adfkit.build import doc, paragraph
+
+    built = doc(paragraph("hi"))
+    assert adfkit.from_json(built) is built
+    assert adfkit.from_json(built.to_json()).to_json() == built.to_json()
+
+
+def test_from_wiki_drops_a_byte_order_mark_of_bytes_and_text() -> None:
+    import adfkit
+
+    heading = [
+        {"type": "heading", "attrs": {"level": 2}, "content": [{"type": "text", "text": "Bug"}]}
+    ]
+    assert adfkit.from_wiki(b"\xef\xbb\xbfh2. Bug")["content"] == heading
+    assert adfkit.from_wiki("\ufeffh2. Bug")["content"] == heading

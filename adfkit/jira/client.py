@@ -55,7 +55,7 @@ from adfkit.jira.errors import (
     SiteError,
     WriteOutcomeUnknown,
 )
-from adfkit.jira.fields import DescriptionFormat, find_meta, is_adf_field, shape_fields
+from adfkit.jira.fields import DescriptionFormat, RichText, find_meta, is_adf_field, shape_fields
 from adfkit.jira.oauth import accessible_resources, refresh_tokens
 from adfkit.jira.retry import (
     DEFAULT_MAX_RETRIES,
@@ -303,7 +303,7 @@ class JiraClient:
     def add_comment(
         self,
         key: str,
-        body: str | Mapping[str, Any],
+        body: RichText,
         *,
         internal: bool = False,
         body_format: str = "auto",
@@ -322,7 +322,7 @@ class JiraClient:
         self,
         key: str,
         comment_id: str,
-        body: str | Mapping[str, Any],
+        body: RichText,
         *,
         allow_media_loss: bool = False,
         body_format: str = "auto",
@@ -353,7 +353,7 @@ class JiraClient:
         key: str,
         *,
         summary: str | None = None,
-        description: str | Mapping[str, Any] | None = None,
+        description: RichText | None = None,
         fields: Mapping[str, Any] | None = None,
         allow_media_loss: bool = False,
         description_format: DescriptionFormat = "auto",
@@ -443,7 +443,7 @@ class JiraClient:
         project: str,
         issue_type: str,
         summary: str,
-        description: str | Mapping[str, Any] | None = None,
+        description: RichText | None = None,
         description_format: DescriptionFormat = "auto",
         fields: Mapping[str, Any] | None = None,
         attach: Sequence[str | Path] = (),

@@ -22,7 +22,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from adfkit.jira.createmeta import FieldMeta
 from adfkit.jira.errors import FieldProblem, PreflightError
@@ -55,6 +55,15 @@ class _Problems(Exception):
         self.problems = problems
 
 
+if TYPE_CHECKING:
+    from adfkit.document import Document
+
+RichText: TypeAlias = "str | bytes | Document"
+"""A description or comment as the client takes it: Markdown, HTML or wiki markup as
+text or UTF-8 bytes, or an ADF document (a dict, or a ``Doc`` built with
+``adfkit.build``)."""
+
+
 def is_adf_field(meta: FieldMeta) -> bool:
     """True for fields that take ADF: description, environment, textarea custom fields."""
     return meta.schema.get("system") in ("description", "environment") or (
@@ -63,11 +72,18 @@ def is_adf_field(meta: FieldMeta) -> bool:
 
 
 def to_adf(value: Any, fmt: DescriptionFormat = "auto") -> Any:
-    """Markdown, HTML or an ADF dict -> an ADF dict (not validated here)."""
+    """Markdown, HTML, wiki markup (text or UTF-8 bytes), an ADF dict or a built
+    ``Doc`` -> an ADF dict (not validated here)."""
+    from adfkit.jira.richtext import plain_body
+
+    value = plain_body(value)
     if fmt == "adf" or (fmt == "auto" and isinstance(value, dict)):
         return value
     if not isinstance(value, str):
-        raise TypeError(f"expected text or an ADF document, got {type(value).__name__}")
+        raise TypeError(
+            f"expected text, UTF-8 bytes or an ADF document (a dict or a built Doc), "
+            f"got {type(value).__name__}"
+        )
     from adfkit import formats
 
     kind = formats.sniff(value) if fmt == "auto" else fmt

@@ -191,16 +191,30 @@ def _restore(text: str, images: Mapping[str, LocalImage]) -> str:
     return _PLACEHOLDER.sub(lambda m: images[m.group(0)].written, text)
 
 
+def plain_body(value: Any) -> Any:
+    """A body as the readers take it: a built document as its JSON, bytes as UTF-8 text
+    without a byte-order mark; anything else as given."""
+    from adfkit.document import as_json
+
+    if isinstance(value, bytes | bytearray):
+        value = bytes(value).decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return as_json(value)
+
+
 def read_body(value: Any, fmt: str, *, base_dir: Path | None = None) -> Body:
     """``value`` (Markdown, HTML, any format adfkit reads, or an ADF dict) as ADF, local
     Markdown images kept as placeholders (see the module docstring). ``fmt`` is a
     format name of ``adfkit.formats.READERS``, ``"adf"`` or ``"auto"`` (sniffed)."""
     from adfkit import formats
 
+    value = plain_body(value)
     if isinstance(value, Mapping):
         return Body(dict(value))
     if not isinstance(value, str):
-        raise TypeError(f"expected text or an ADF document, got {type(value).__name__}")
+        raise TypeError(
+            f"expected text, UTF-8 bytes or an ADF document (a dict or a built Doc), "
+            f"got {type(value).__name__}"
+        )
     kind = formats.sniff(value) if fmt == "auto" else fmt
     if kind == "adf":
         kind = "markdown"  # JSON text is the caller's to parse; as text it is Markdown

@@ -414,6 +414,27 @@ def test_an_edit_with_a_local_image_can_be_run_again(world: World) -> None:
     assert len(world.issue(key).attachments) == 1
 
 
+def test_bodies_may_be_built_documents_or_utf8_bytes(world: World) -> None:
+    from adfkit.build import doc, paragraph, strong, text
+
+    built = doc(paragraph(text("Steps", marks=[strong()])))
+    with world.client() as client:
+        key = client.create_issue(summary="Built", description=built, **BUG).key
+        client.add_comment(key, "\ufeff**Seen** again".encode())
+        client.edit_issue(key, description=b"<p>Now <b>HTML</b></p>")
+    issue = world.issue(key)
+    assert issue.fields["description"]["content"] == [
+        {"type": "paragraph", "content": [{"type": "text", "text": "Now "}, _bold("HTML")]}
+    ]
+    assert issue.comments[-1].body["content"] == [
+        {"type": "paragraph", "content": [_bold("Seen"), {"type": "text", "text": " again"}]}
+    ]
+
+
+def _bold(value: str) -> dict[str, Any]:
+    return {"type": "text", "text": value, "marks": [{"type": "strong"}]}
+
+
 def test_edit_shapes_fields_through_editmeta(world: World) -> None:
     with world.client() as client:
         key = _created(world, client)

@@ -82,6 +82,8 @@ def from_wiki(
         text = bytes(text).decode("utf-8", errors="replace")
     if not isinstance(text, str):
         raise TypeError(f"from_wiki() takes a str or bytes, not {type(text).__name__}")
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark is no text (as from_markdown and the CLI)
     text = _UNENCODABLE.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
     if isinstance(media, Mapping):
         table = dict(media)
