@@ -502,6 +502,35 @@ def test_reading_work_grows_linearly(family: str) -> None:
     assert large <= 13 * max(small, 1), (small, large)
 
 
+class _ScanCountingText(str):
+    """A text that counts the characters its ``find`` calls may scan: work inside C's
+    ``str.find`` is invisible to the line counter above."""
+
+    scanned = 0
+
+    def find(self, sub: str, start: Any = None, end: Any = None) -> int:
+        found = super().find(sub, start, end)
+        stop = len(self) if found < 0 else found + len(sub)
+        _ScanCountingText.scanned += max(
+            0, (len(self) if end is None else min(end, stop)) - (start or 0)
+        )
+        return found
+
+
+@pytest.mark.parametrize("unit", ["{color:red}", "{color:red}a\n", "{*}a\n", "{{a", "{-}x {+}y\n"])
+def test_closing_tags_are_searched_for_once_not_once_per_opener(unit: str) -> None:
+    from adfkit.formats.wiki.inline import Inline
+    from adfkit.formats.wiki.reader import _Reader
+
+    scanned = []
+    for count in (500, 5000):
+        text = _ScanCountingText(unit * count)
+        _ScanCountingText.scanned = 0
+        Inline(_Reader(text, {}, None), text, dashes=True, follow="").run()
+        scanned.append(_ScanCountingText.scanned)
+    assert scanned[1] <= 13 * max(scanned[0], len(unit) * 500), scanned
+
+
 def test_writing_work_grows_linearly() -> None:
     def doc(n: int) -> Json:
         return from_wiki("* *a* _b_ {{c}} [d|https://x.org]\n" * n)

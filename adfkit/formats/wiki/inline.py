@@ -110,6 +110,7 @@ class Inline:
         self.buf: list[str] = []
         self.frames: list[_Frame] = []
         self.closers: dict[str, list[int]] = {}
+        self.searched: dict[str, tuple[int, int]] = {}  # needle -> (from, next place)
         self.barriers: list[int] = []
         self.urls: list[int] = []
         self._index()
@@ -173,6 +174,18 @@ class Inline:
         if pos + len(symbol) > limit or pos == start or self.s[pos - 1] == " ":
             return None
         return pos
+
+    def next_at(self, needle: str, start: int, limit: int) -> int:
+        """Where ``needle`` next stands wholly between ``start`` and ``limit``, or -1.
+        The scan moves forward, so each needle's last answer is kept and holds until
+        the scan passes it: a run of openers whose closer never comes (``{color:red}``
+        repeated) searches the text once, not once per opener."""
+        searched = self.searched.get(needle)
+        if searched is None or start < searched[0] or 0 <= searched[1] < start:
+            searched = (start, self.s.find(needle, start))
+            self.searched[needle] = searched
+        pos = searched[1]
+        return pos if pos >= 0 and pos + len(needle) <= limit else -1
 
     def limit(self) -> int:
         return self.frames[-1].end if self.frames else len(self.s)
@@ -328,7 +341,7 @@ class Inline:
             return anchor.end()
         m = COLOR_OPEN.match(s, i)
         if m:
-            close = s.find("{color}", m.end(), self.limit())
+            close = self.next_at("{color}", m.end(), self.limit())
             if close < 0:  # an unclosed colour tag is dropped, as the transformer does
                 return m.end()
             color = _text_color(next(iter(params(m.group(1) or "")), ""))
