@@ -985,3 +985,17 @@ def test_containers_wiki_cannot_express_keep_their_blocks_in_order() -> None:
         "version": 1,
         "content": [para("left"), para("right"), para("inside"), para("after")],
     }
+
+
+def test_an_image_without_a_size_stays_an_image_and_its_caption_stays() -> None:
+    media = {"type": "media", "attrs": {"type": "file", "id": "abc-123", "collection": ""}}
+    caption = {"type": "caption", "content": [{"type": "text", "text": "a caption"}]}
+    single = {"type": "mediaSingle", "attrs": {"layout": "center"}, "content": [media, caption]}
+    wiki = to_wiki({"type": "doc", "version": 1, "content": [single]})
+    assert wiki == "!abc-123|thumbnail!\n_a caption_\n"
+    back = from_wiki(wiki)["content"]
+    assert [b["type"] for b in back] == ["mediaSingle", "paragraph"]
+    assert back[0]["content"][0]["attrs"]["id"] == "abc-123"
+    # a file in a group is still the attachment link Jira shows as one
+    group = {"type": "mediaGroup", "content": [media]}
+    assert to_wiki({"type": "doc", "version": 1, "content": [group]}) == "[^abc-123]\n"

@@ -9,6 +9,7 @@ from jira.test_e2e_client import world  # noqa: F401  (the sandbox, logged in be
 
 from adfkit import from_wiki
 from adfkit.jira.client import JiraClient
+from adfkit.jira.errors import PreflightError
 from adfkit.jira.login_flow import login
 from adfkit.jira.sites import choose_site, save_site
 from adfkit.sandbox import consenting_browser
@@ -44,3 +45,23 @@ def test_create_issue_takes_wiki_markup(world) -> None:  # type: ignore[no-untyp
             stored = client.get_issue(created.key)["fields"]["description"]
             assert stored == from_wiki(WIKI)
             assert stored["content"][0]["type"] == "heading"
+        # An attachment image in wiki markup names a file, which Jira cannot show:
+        # refused before anything is sent, with the Markdown way to upload it.
+        before = world[0].count("create_issue")
+        try:
+            client.create_issue(
+                project="PAY",
+                issue_type="Bug",
+                summary="Screenshot",
+                description="See !shot.png|thumbnail!",
+                description_format="wiki",
+                **required,
+            )
+        except PreflightError as refused:
+            [problem] = refused.problems
+            assert problem.code == "NOT_A_MEDIA_ID"
+            assert "'shot.png'" in problem.message
+            assert "![shot.png](shot.png)" in problem.fix
+        else:
+            raise AssertionError("a file name given as a media id was sent")
+        assert world[0].count("create_issue") == before

@@ -10,6 +10,7 @@ data (user search is a read); ``finish`` does the uploads. A ``Prepared`` body w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,18 @@ def prepare(
         )
         for src in body.html_local_images
     ]
+    problems += [
+        FieldProblem(
+            where,
+            "NOT_A_MEDIA_ID",
+            f"the image or file {name!r} is named, not identified: Jira's media ids are "
+            "UUIDs, and Jira would show a broken image (wiki markup's !name! gives such "
+            "a name)",
+            f"write it as ![{name}]({name}) in a Markdown body to upload it and show it "
+            "inline, or attach it and give its media id",
+        )
+        for name in _named_media(body.doc)
+    ]
     files: list[LocalFile] = []
     try:
         files = read_local_files([i.path for i in body.images], images=True, where=where)
@@ -115,6 +128,29 @@ def prepare(
         raise PreflightError(problems)
     check_document(body.doc, pointer, where)
     return Prepared(body, files, where)
+
+
+_MEDIA_ID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def _named_media(doc: Any) -> list[str]:
+    """The ids of ``file`` media that are no Media Services id but a file name."""
+    names: list[str] = []
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        attrs = node.get("attrs")
+        if node.get("type") in ("media", "mediaInline") and isinstance(attrs, dict):
+            media_id = attrs.get("id")
+            kind = attrs.get("type", "file" if node.get("type") == "mediaInline" else None)
+            if kind == "file" and isinstance(media_id, str) and not _MEDIA_ID.fullmatch(media_id):
+                names.append(media_id)
+        content = node.get("content")
+        if isinstance(content, list):
+            stack.extend(reversed(content))
+    return names
 
 
 def finish(

@@ -227,13 +227,17 @@ class _Writer:
 
     def b_mediaSingle(self, node: Json) -> str:
         width = (node.get("attrs") or {}).get("width")
-        parts = [self.media(m, width) for m in node.get("content") or [] if m["type"] == "media"]
-        return " ".join(parts)
+        content = node.get("content") or []
+        parts = [self.media(m, width, single=True) for m in content if m["type"] == "media"]
+        # Wiki markup has no caption: its text follows the image as an italic line.
+        captions = [self.inline(c.get("content") or []) for c in content if c["type"] == "caption"]
+        lines = [" ".join(parts), *(f"_{c}_" for c in captions if c.strip())]
+        return "\n".join(line for line in lines if line)
 
     def b_mediaGroup(self, node: Json) -> str:
         return " ".join(self.media(m, None) for m in node.get("content") or [])
 
-    def media(self, node: Json, percent: object) -> str:
+    def media(self, node: Json, percent: object, *, single: bool = False) -> str:
         attrs = node.get("attrs") or {}
         if attrs.get("type") == "external":
             name = str(attrs.get("url", ""))
@@ -251,8 +255,8 @@ class _Writer:
         for mark in node.get("marks") or []:
             if mark["type"] == "link":
                 options.append(f'href="{mark["attrs"]["href"]}"')
-        if percent is None and attrs.get("type") != "external" and not options:
-            return f"[^{name}]"
+        if not single and attrs.get("type") != "external" and not options:
+            return f"[^{name}]"  # a file in a group: the attachment link Jira shows as one
         return f"!{name}|{','.join(options) or 'thumbnail'}!"
 
     def b_blockCard(self, node: Json) -> str:
