@@ -96,6 +96,7 @@ class KnownMedia:
     attrs: Mapping[str, Any]
     single_attrs: Mapping[str, Any] | None
     inline: bool = False
+    grouped: bool = False  # in a mediaGroup (a file card row), not a mediaSingle
 
 
 def _nodes(doc: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
@@ -126,7 +127,10 @@ def file_media(doc: Any) -> dict[str, KnownMedia]:
         if is_file and isinstance(media_id, str) and media_id not in found:
             single = parent.get("attrs") if parent and parent.get("type") == "mediaSingle" else None
             found[media_id] = KnownMedia(
-                dict(attrs), dict(single) if single else None, kind == "mediaInline"
+                dict(attrs),
+                dict(single) if single else None,
+                kind == "mediaInline",
+                bool(parent and parent.get("type") == "mediaGroup"),
             )
     return found
 
@@ -360,7 +364,11 @@ def resolve_media(
             if found is None:
                 continue
             node["attrs"] = dict(found.attrs)
-            if single is not None and found.single_attrs is not None:
+            if single is not None and found.grouped:
+                # shown as an image, it was a file card: a group again (one per card)
+                single["type"] = "mediaGroup"
+                single.pop("attrs", None)
+            elif single is not None and found.single_attrs is not None:
                 single["attrs"] = dict(found.single_attrs)
     return problems
 

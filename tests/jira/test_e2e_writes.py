@@ -399,6 +399,21 @@ def test_a_file_shown_inline_survives_show_then_edit_and_its_loss_is_refused(
     assert len(world.issue(key).attachments) == 1
 
 
+def test_a_file_card_row_survives_show_then_edit(world: World) -> None:
+    with world.client() as client:
+        key = _issue_with_image(world, client)
+        media_id = world.issue(key).attachments[0].media_id
+        media = {"type": "media", "attrs": {"type": "file", "id": media_id, "collection": ""}}
+        group = {"type": "mediaGroup", "content": [media]}
+        intro = {"type": "paragraph", "content": [{"type": "text", "text": "Files:"}]}
+        client.edit_issue(key, description={"type": "doc", "version": 1, "content": [intro, group]})
+        shown = client.description_markdown(key)
+        client.edit_issue(key, description=shown.replace("Files:", "The files:"))
+    after = world.issue(key).fields["description"]["content"]
+    assert after[1] == group
+    assert after[0]["content"][0]["text"] == "The files:"
+
+
 def test_an_edit_with_a_local_image_can_be_run_again(world: World) -> None:
     # A sync job sends the same Markdown each time: the second run reuses the image
     # it uploaded the first time, so nothing would be lost and nothing is refused.
