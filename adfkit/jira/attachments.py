@@ -7,9 +7,10 @@ developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-attachments/
 file per request, so that a lost answer concerns one known file. The body is built here
 as bytes, so that the one refresh-and-retry after a 401 resends the same bytes.
 
-Never twice: before uploading, the issue's attachments are read; a file whose name and
-size match an attachment already there is not sent again (a rerun after a failure, or
-an image shown twice). When the answer to an upload is lost, the attachments are read
+Never twice: before uploading, the issue's attachments are read; a file whose name,
+size and bytes match an attachment already there is not sent again (a rerun after a
+failure, or an image shown twice); the bytes are downloaded only for an attachment of
+the same name and size. When the answer to an upload is lost, the attachments are read
 again: a new one with that name and size means the upload was carried out.
 
 The media id: the upload's answer has none (only the numeric attachment id), but a
@@ -52,7 +53,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """An attachment of an issue. ``uploaded`` is False when an identical file (same
-    name and size) was already attached and nothing was sent."""
+    name, size and bytes) was already attached and nothing was sent."""
 
     id: str
     filename: str
@@ -172,7 +173,7 @@ def attach_files(client: JiraClient, key: str, files: Sequence[LocalFile]) -> li
     before = existing(client, key)
     out: list[Attachment] = []
     for file in files:
-        same = next((a for a in before if same_file(a, file)), None)
+        same = next((a for a in before if identical(client, a, file)), None)
         if same is not None:
             out.append(same)
             continue
@@ -212,11 +213,35 @@ def attach_files(client: JiraClient, key: str, files: Sequence[LocalFile]) -> li
 
 def media_id(client: JiraClient, attachment_id: str) -> str:
     """The Media Services file id of an attachment (see the module docstring)."""
-    url = httpx.URL(f"{client.rest_base}/attachment/content/{attachment_id}")
+    return _binary(client, attachment_id)[1]
+
+
+def identical(client: JiraClient, attachment: Attachment, file: LocalFile) -> bool:
+    """Whether ``attachment`` holds ``file``: the same name and size, then the same
+    bytes (downloaded only for such a candidate): a screenshot a widget always names
+    ``screenshot.png`` is a new file each time, though its size may repeat."""
+    if not same_file(attachment, file):
+        return False
+    url, _ = _binary(client, attachment.id)
+    response = client._follow(url, authenticated=_same_origin(client, url))
+    if response.status_code != 200:
+        raise JiraError(
+            f"attachment {attachment.id}: its download answered HTTP {response.status_code}"
+        )
+    return response.content == file.data
+
+
+def _same_origin(client: JiraClient, url: httpx.URL) -> bool:
     origin = httpx.URL(client.rest_base)
+    return (url.scheme, url.host, url.port) == (origin.scheme, origin.host, origin.port)
+
+
+def _binary(client: JiraClient, attachment_id: str) -> tuple[httpx.URL, str]:
+    """The Media Services address of an attachment's bytes, and its media id, found by
+    following the download's redirects."""
+    url = httpx.URL(f"{client.rest_base}/attachment/content/{attachment_id}")
     for _ in range(MAX_HOPS):
-        same_origin = (url.scheme, url.host, url.port) == (origin.scheme, origin.host, origin.port)
-        response = client._follow(url, authenticated=same_origin)
+        response = client._follow(url, authenticated=_same_origin(client, url))
         if response.status_code not in _REDIRECTS:
             raise JiraError(
                 f"attachment {attachment_id}: expected a redirect to the media API, got HTTP "
@@ -228,5 +253,5 @@ def media_id(client: JiraClient, attachment_id: str) -> str:
         url = url.join(location)
         found = _MEDIA_PATH.search(url.path)
         if found:
-            return found.group(1).lower()
+            return url, found.group(1).lower()
     raise JiraError(f"attachment {attachment_id}: no media API address after {MAX_HOPS} redirects")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adfkit.jira.attachments import LocalFile, existing, media_id, same_file
+from adfkit.jira.attachments import LocalFile, existing, identical, media_id
 from adfkit.jira.bodies import Prepared, finish, known_media, prepare
 from adfkit.jira.createmeta import FieldMeta
 from adfkit.jira.errors import FieldProblem, JiraError, PreflightError
@@ -63,7 +63,7 @@ def reattached(client: JiraClient, key: str, files: list[LocalFile]) -> set[str]
     return {
         media_id(client, attachment.id)
         for attachment in existing(client, key)
-        if any(same_file(attachment, file) for file in files)
+        if any(identical(client, attachment, file) for file in files)
     }
 
 

@@ -414,6 +414,24 @@ def test_a_file_card_row_survives_show_then_edit(world: World) -> None:
     assert after[0]["content"][0]["text"] == "The files:"
 
 
+def test_a_new_screenshot_with_the_old_ones_name_and_size_is_uploaded(world: World) -> None:
+    # A bug-capture widget names every screenshot screenshot.png; two of one size
+    # differ in their bytes, and the second must not show the first.
+    red, blue = png(8, 8), bytearray(png(8, 8))
+    blue[-20] ^= 0xFF  # same size, other bytes
+    with world.client() as client:
+        key = _created(world, client)
+        world.write("red/screenshot.png", red)
+        world.write("blue/screenshot.png", bytes(blue))
+        [first] = client.attach(key, world.files / "red" / "screenshot.png")
+        [again] = client.attach(key, world.files / "red" / "screenshot.png")
+        [second] = client.attach(key, world.files / "blue" / "screenshot.png")
+    assert (again.id, again.uploaded) == (first.id, False)
+    assert second.uploaded
+    assert second.id != first.id
+    assert world.sb.count("add_attachment") == 2
+
+
 def test_an_edit_with_a_local_image_can_be_run_again(world: World) -> None:
     # A sync job sends the same Markdown each time: the second run reuses the image
     # it uploaded the first time, so nothing would be lost and nothing is refused.
