@@ -70,7 +70,30 @@ def _misfit(
         guess = guess or nearest(key, keywords, confusions)
         fix = f"did you mean {guess}=?" if guess else f"it takes {_listed(keywords)}"
         return _fail(name, f"{key}=", f"no such parameter; {fix}")
-    return _fail(name, "arguments", str(exc).replace(f"{name}() ", "", 1))
+    said = str(exc).replace(f"{name}() ", "", 1)
+    positional = [
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    if len(args) > len(positional) and "marks" in keywords and _marks_like(args[-1]):
+        # text("a", [strong()]): the marks given in the place of a positional argument
+        return _fail(name, "marks", f"{said}; marks go by keyword: marks=[...]")
+    for key in kwargs:
+        if key in positional and len(args) > positional.index(key):
+            # link("docs", href=...): the first positional place is this parameter
+            hint = ""
+            if name == "link":
+                hint = f"; link() is a mark: text({args[0]!r}, marks=[link({kwargs[key]!r})])"
+            return _fail(name, f"{key}=", f"given twice, by position and by keyword{hint}")
+    return _fail(name, "arguments", said)
+
+
+def _marks_like(value: object) -> bool:
+    """Whether ``value`` looks like marks: a Mark, or a list or tuple holding one."""
+    if isinstance(value, Mark):
+        return True
+    return isinstance(value, list | tuple) and any(isinstance(v, Mark) for v in value)
 
 
 def _listed(keywords: list[str]) -> str:

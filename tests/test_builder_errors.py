@@ -256,3 +256,24 @@ def test_a_call_that_does_not_fit_the_signature_is_a_build_error(make: Any, mess
     with pytest.raises(BuildError) as info:
         make()
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("call", "parameter", "fix"),
+    [
+        (lambda: build.text("a", [build.strong()]), "marks", "marks go by keyword: marks=[...]"),
+        (lambda: build.text("a", build.em()), "marks", "marks go by keyword"),
+        (
+            lambda: build.link("docs", href="https://x.org"),
+            "href=",
+            "link() is a mark: text('docs', marks=[link('https://x.org')])",
+        ),
+    ],
+)
+def test_the_classic_signature_slips_get_their_fix(
+    call: Callable[[], object], parameter: str, fix: str
+) -> None:
+    with pytest.raises(BuildError) as caught:
+        call()
+    assert f"(): {parameter}: " in str(caught.value)
+    assert fix in str(caught.value)
