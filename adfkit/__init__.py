@@ -41,7 +41,7 @@ __all__ = [
     "to_wiki",
     "validate",
 ]
-__version__ = "0.2.0"  # the one place: pyproject.toml reads it (tool.setuptools.dynamic)
+__version__ = "0.3.0"  # the one place: pyproject.toml reads it (tool.setuptools.dynamic)
 
 _HOMES = {
     "AdfkitError": "adfkit.errors",

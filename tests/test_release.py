@@ -53,7 +53,7 @@ def test_the_version_has_one_source() -> None:
     assert "version" not in project["project"]
     assert project["project"]["dynamic"] == ["version"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "adfkit.__version__"}
-    assert adfkit.__version__ == "0.2.0"
+    assert adfkit.__version__ == "0.3.0"
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert f"\n## {adfkit.__version__}\n" in changelog
     assert "\n## 0.1.0\n" in changelog
