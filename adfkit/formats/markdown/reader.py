@@ -216,21 +216,28 @@ class _Converter:
         containers takes what comes between, so any nesting depth costs one pass and
         no recursion (mistune itself caps the nesting of quotes and lists)."""
         out: list[Json] = []
-        open_ = _Containers(out)
-        for token in tokens:
+        open_: _Containers | None = None  # made at the first container tag: most lists
+        for token in tokens:  # of blocks (every list item's) never need one
             kind = token["type"]
             if kind == "block_html":
                 raw = token.get("raw", "")
-                tables = self.github and (bool(open_.at.get("table")) or opens_table(raw))
+                tables = self.github and (
+                    bool(open_ is not None and open_.at.get("table"))
+                    or (("<t" in raw or "<T" in raw) and opens_table(raw))
+                )
                 if tables or (self.details and _DETAILS.search(raw)):
+                    if open_ is None:
+                        open_ = _Containers(out)
                     self.structure_html(raw, open_, tables=tables)
                     continue
+            target = out if open_ is None else open_.target
             handler: Callable[[Token], list[Json]] | None = getattr(self, f"b_{kind}", None)
             if handler is not None:
-                open_.target.extend(handler(token))
+                target.extend(handler(token))
             else:  # a token type this converter does not know: keep its text
-                open_.target.extend(self.html_as_text(_token_text(token)))
-        open_.close("expand", "folded", "table", "tr", "cell")
+                target.extend(self.html_as_text(_token_text(token)))
+        if open_ is not None:
+            open_.close("expand", "folded", "table", "tr", "cell")
         return out
 
     def structure_html(self, raw: str, open_: _Containers, *, tables: bool) -> None:
