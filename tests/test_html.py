@@ -478,3 +478,14 @@ def test_a_block_starting_inside_an_inline_element_of_a_paragraph_ends_it(
     # HTML5's "close a p element": libxml2 does this only when the <p> is the current
     # element; browsers also do it through inline elements, keeping their formatting.
     assert _blocks(markup) == expected
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<script>x</script><td>word", "<style>p{}</style><td>word", "<title>t</title><td>word"],
+)
+def test_text_libxml2_files_under_head_is_kept(markup: str) -> None:
+    # (found by the fuzzer: libxml2 puts a stray cell after head elements into <head>)
+    assert from_html(markup)["content"] == [
+        {"type": "paragraph", "content": [{"type": "text", "text": "word"}]}
+    ]

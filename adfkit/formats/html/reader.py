@@ -40,7 +40,8 @@ _DROPPED = frozenset(
         "script",
         "style",
         "template",
-        "head",
+        # not "head": its own children (title, meta, script, style ...) are dropped one
+        # by one, and libxml2 puts stray body content there (<script></script><td>x)
         "title",
         "meta",
         "link",
